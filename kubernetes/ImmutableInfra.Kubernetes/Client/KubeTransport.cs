@@ -1,0 +1,196 @@
+using System.Net;
+using System.Net.Http.Headers;
+using ImmutableInfra.Kubernetes.Config;
+using Microsoft.Extensions.Logging;
+
+namespace ImmutableInfra.Kubernetes.Client;
+
+/// <summary>Sends requests with a per-attempt timeout, bounded retries (backoff + jitter) and optional rate limiting.</summary>
+internal sealed class KubeTransport : IDisposable
+{
+    private readonly HttpClient _http;
+    private readonly KubeClientOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly BearerTokenSource _token;
+    private readonly TokenBucketRateLimiter? _limiter;
+
+    public KubeTransport(KubeConnectionSettings settings, KubeClientOptions options, HttpMessageHandler handler, TimeProvider time, ILogger logger)
+    {
+        _options = options;
+        _time = time;
+        _logger = logger;
+        _http = new HttpClient(handler, disposeHandler: true) { BaseAddress = settings.Server, Timeout = Timeout.InfiniteTimeSpan };
+        _http.DefaultRequestHeaders.UserAgent.ParseAdd(options.UserAgent);
+        _token = new BearerTokenSource(settings.Token, settings.TokenFile, options.TokenRefreshInterval, time);
+        _limiter = options.Qps > 0 ? new TokenBucketRateLimiter(options.Qps, options.Burst, time) : null;
+        Server = settings.Server;
+    }
+
+    public Uri Server { get; }
+
+    public KubeClientOptions Options => _options;
+
+    /// <summary>Sends a request and returns its whole (bounded) body; errors become typed exceptions.</summary>
+    /// <remarks>
+    /// Creates are retried too: objects are named, so a retried create that had in fact succeeded answers
+    /// AlreadyExists instead of making a duplicate (generateName is the exception; we do not use it).
+    /// </remarks>
+    public async Task<byte[]> SendAsync(KubeRequest request, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            using var timeout = new CancellationTokenSource(_options.RequestTimeout, _time);
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+            Outcome outcome;
+            try
+            {
+                using var response = await SendOnceAsync(request, HttpCompletionOption.ResponseHeadersRead, linked.Token).ConfigureAwait(false);
+                var body = await BoundedContent.ReadAsync(response.Content, _options.MaxResponseBytes, linked.Token).ConfigureAwait(false);
+                if (response.IsSuccessStatusCode)
+                {
+                    return body;
+                }
+
+                outcome = Outcome.FromStatus(response, body);
+            }
+            catch (Exception e) when (IsTransient(e, cancellationToken))
+            {
+                outcome = Outcome.FromFailure(e);
+            }
+
+            await DelayOrThrowAsync(request, attempt, outcome, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Opens a streaming response (watch); retries only until the response headers arrive.</summary>
+    public async Task<KubeStreamResponse> OpenStreamAsync(KubeRequest request, TimeSpan streamTimeout, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var timeout = new CancellationTokenSource(streamTimeout, _time);
+            var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+            Outcome outcome;
+            try
+            {
+                var response = await SendOnceAsync(request, HttpCompletionOption.ResponseHeadersRead, linked.Token).ConfigureAwait(false);
+                if (response.IsSuccessStatusCode)
+                {
+                    return new KubeStreamResponse(response, timeout, linked);
+                }
+
+                using (response)
+                {
+                    var body = await BoundedContent.ReadAsync(response.Content, 64 * 1024, linked.Token).ConfigureAwait(false);
+                    outcome = Outcome.FromStatus(response, body);
+                }
+            }
+            catch (Exception e) when (IsTransient(e, cancellationToken))
+            {
+                outcome = Outcome.FromFailure(e);
+            }
+            catch
+            {
+                linked.Dispose();
+                timeout.Dispose();
+                throw;
+            }
+
+            linked.Dispose();
+            timeout.Dispose();
+            await DelayOrThrowAsync(request, attempt, outcome, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    public void Dispose() => _http.Dispose();
+
+    private async Task<HttpResponseMessage> SendOnceAsync(KubeRequest request, HttpCompletionOption completion, CancellationToken cancellationToken)
+    {
+        if (_limiter is not null)
+        {
+            await _limiter.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        using var message = new HttpRequestMessage(request.Method, request.PathAndQuery);
+        message.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+        var token = _token.Current();
+        if (token is not null)
+        {
+            message.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+
+        if (request.Body is not null)
+        {
+            message.Content = new ByteArrayContent(request.Body);
+            message.Content.Headers.ContentType = new MediaTypeHeaderValue(request.ContentType ?? "application/json");
+        }
+
+        return await _http.SendAsync(message, completion, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static bool IsTransient(Exception e, CancellationToken caller) =>
+        e is HttpRequestException || e is IOException || (e is OperationCanceledException && !caller.IsCancellationRequested);
+
+    private async Task DelayOrThrowAsync(KubeRequest request, int attempt, Outcome outcome, CancellationToken cancellationToken)
+    {
+        if (!outcome.Retryable || attempt >= _options.MaxAttempts)
+        {
+            if (outcome.Failure is not null)
+            {
+                var what = outcome.Failure is OperationCanceledException ? $"no answer within {_options.RequestTimeout.TotalSeconds:0.###} s" : outcome.Failure.Message;
+                KubeClientLog.GaveUp(_logger, request.Method.Method, PathOnly(request), attempt, what);
+                throw new KubeConnectionException(
+                    $"Kubernetes API server {Server} unreachable after {attempt} attempt(s): {what}", outcome.Failure);
+            }
+
+            throw outcome.Error!;
+        }
+
+        var delay = RetryBackoff.Delay(attempt, _options, outcome.RetryAfter);
+        if (_logger.IsEnabled(LogLevel.Debug))
+        {
+            var method = request.Method.Method;
+            var path = PathOnly(request);
+            var delayMs = delay.TotalMilliseconds;
+            if (outcome.Failure is not null)
+            {
+                var failure = outcome.Failure.GetType().Name;
+                KubeClientLog.RetryingFailure(_logger, method, path, failure, attempt, delayMs);
+            }
+            else
+            {
+                var code = (int)outcome.Error!.StatusCode;
+                KubeClientLog.RetryingStatus(_logger, method, path, code, attempt, delayMs);
+            }
+        }
+
+        await Task.Delay(delay, _time, cancellationToken).ConfigureAwait(false);
+    }
+
+    // Query strings can carry selectors but never secrets; the path alone is enough to diagnose.
+    private static string PathOnly(KubeRequest request)
+    {
+        var q = request.PathAndQuery.IndexOf('?', StringComparison.Ordinal);
+        return q < 0 ? request.PathAndQuery : request.PathAndQuery[..q];
+    }
+
+    private sealed record Outcome(bool Retryable, KubeApiException? Error, Exception? Failure, TimeSpan? RetryAfter)
+    {
+        public static Outcome FromFailure(Exception e) => new(true, null, e, null);
+
+        public static Outcome FromStatus(HttpResponseMessage response, byte[] body)
+        {
+            var status = KubeApiErrors.ParseStatus(response.StatusCode, body);
+            var error = KubeApiErrors.Create(response.StatusCode, status);
+            var code = (int)response.StatusCode;
+            var retryable = response.StatusCode == HttpStatusCode.TooManyRequests || code is 500 or 502 or 503 or 504;
+            TimeSpan? retryAfter = response.Headers.RetryAfter?.Delta;
+            if (retryAfter is null && status.Details?.RetryAfterSeconds is { } seconds && code == 429)
+            {
+                retryAfter = TimeSpan.FromSeconds(seconds);
+            }
+
+            return new Outcome(retryable, error, null, retryAfter);
+        }
+    }
+}

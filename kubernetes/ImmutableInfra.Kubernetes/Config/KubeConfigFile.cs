@@ -1,0 +1,95 @@
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace ImmutableInfra.Kubernetes.Config;
+
+/// <summary>One parsed kubeconfig file: its named entries kept as YAML nodes with their index for error paths.</summary>
+internal sealed class KubeConfigFile
+{
+    private KubeConfigFile(string path)
+    {
+        Path = path;
+        Directory = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path)) ?? "/";
+    }
+
+    public string Path { get; }
+
+    public string Directory { get; }
+
+    public string? CurrentContext { get; private set; }
+
+    public List<KubeConfigEntry> Clusters { get; } = [];
+
+    public List<KubeConfigEntry> Users { get; } = [];
+
+    public List<KubeConfigEntry> Contexts { get; } = [];
+
+    public static KubeConfigFile Parse(string path, string text)
+    {
+        var file = new KubeConfigFile(path);
+        var stream = new YamlStream();
+        try
+        {
+            stream.Load(new StringReader(text));
+        }
+        catch (YamlException e)
+        {
+            throw new KubeConfigException($"{path}: not valid YAML at line {e.Start.Line}: {e.Message}", e);
+        }
+
+        if (stream.Documents.Count == 0)
+        {
+            return file;
+        }
+
+        if (stream.Documents[0].RootNode is not YamlMappingNode root)
+        {
+            throw new KubeConfigException($"{path}: the document is not a mapping");
+        }
+
+        file.CurrentContext = YamlValues.Scalar(root, "current-context", path, "current-context");
+        Collect(root, "clusters", "cluster", file.Clusters, file);
+        Collect(root, "users", "user", file.Users, file);
+        Collect(root, "contexts", "context", file.Contexts, file);
+        return file;
+    }
+
+    private static void Collect(YamlMappingNode root, string key, string innerKey, List<KubeConfigEntry> into, KubeConfigFile file)
+    {
+        if (!root.Children.TryGetValue(new YamlScalarNode(key), out var node) || node is YamlScalarNode { Value: null or "" or "null" })
+        {
+            return;
+        }
+
+        if (node is not YamlSequenceNode sequence)
+        {
+            throw new KubeConfigException($"{file.Path}: {key}: must be a list");
+        }
+
+        var index = 0;
+        foreach (var item in sequence)
+        {
+            var path = $"{key}[{index}]";
+            if (item is not YamlMappingNode entry)
+            {
+                throw new KubeConfigException($"{file.Path}: {path}: must be a mapping");
+            }
+
+            var name = YamlValues.Scalar(entry, "name", file.Path, $"{path}.name")
+                ?? throw new KubeConfigException($"{file.Path}: {path}.name: required");
+            var body = entry.Children.TryGetValue(new YamlScalarNode(innerKey), out var inner) ? inner as YamlMappingNode : null;
+            into.Add(new KubeConfigEntry(name, body ?? new YamlMappingNode(), $"{path}.{innerKey}", file));
+            index++;
+        }
+    }
+}
+
+/// <summary>A named cluster, user or context entry, with the path used in error messages.</summary>
+internal sealed record KubeConfigEntry(string Name, YamlMappingNode Body, string FieldPath, KubeConfigFile File)
+{
+    public string? Scalar(string key) => YamlValues.Scalar(Body, key, File.Path, $"{FieldPath}.{key}");
+
+    public bool Has(string key) => Body.Children.ContainsKey(new YamlScalarNode(key));
+
+    public string Describe(string key) => $"{File.Path}: {FieldPath}.{key}";
+}
