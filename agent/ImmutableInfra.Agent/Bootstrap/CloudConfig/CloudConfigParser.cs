@@ -1,0 +1,134 @@
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace ImmutableInfra.Agent.Bootstrap.CloudConfig;
+
+/// <summary>
+/// Parses "#cloud-config" user data (after template rendering) with YamlStream, decoding every
+/// file up front so malformed data fails before anything is written. Modules the agent does not
+/// implement are ignored, as cloud-init ignores modules it does not know.
+/// </summary>
+internal static class CloudConfigParser
+{
+    public static CloudConfigDocument Parse(string text)
+    {
+        if (!text.TrimStart().StartsWith("#cloud-config", StringComparison.Ordinal))
+        {
+            throw new BootstrapParseException("cloud-config: data does not start with #cloud-config");
+        }
+
+        var stream = new YamlStream();
+        try
+        {
+            stream.Load(new StringReader(text));
+        }
+        catch (YamlException e)
+        {
+            throw new BootstrapParseException($"cloud-config: invalid YAML at line {e.Start.Line}, column {e.Start.Column}: {e.Message}");
+        }
+
+        if (stream.Documents.Count == 0)
+        {
+            return new CloudConfigDocument([], [], [], []);
+        }
+
+        if (stream.Documents[0].RootNode is not YamlMappingNode root)
+        {
+            throw new BootstrapParseException("cloud-config: the top level must be a mapping");
+        }
+
+        return new CloudConfigDocument(
+            Sequence(root, "write_files").Select(ParseFile).ToList(),
+            Sequence(root, "bootcmd").Select((n, i) => ParseCommand("bootcmd", i, n)).ToList(),
+            Sequence(root, "runcmd").Select((n, i) => ParseCommand("runcmd", i, n)).ToList(),
+            Sequence(root, "users").Select(ParseUser).OfType<CloudConfigUser>().ToList());
+    }
+
+    private static IEnumerable<YamlNode> Sequence(YamlMappingNode root, string key)
+    {
+        if (!root.Children.TryGetValue(new YamlScalarNode(key), out var node) || node is YamlScalarNode { Value: null or "" })
+        {
+            return [];
+        }
+
+        return node is YamlSequenceNode sequence
+            ? sequence.Children
+            : throw new BootstrapParseException($"cloud-config: {key} must be a list");
+    }
+
+    private static CloudConfigFile ParseFile(YamlNode node, int index)
+    {
+        if (node is not YamlMappingNode entry)
+        {
+            throw new BootstrapParseException($"cloud-config: write_files[{index}] must be a mapping");
+        }
+
+        var path = Scalar(entry, "path") ?? throw new BootstrapParseException($"cloud-config: write_files[{index}] has no path");
+        if (!path.StartsWith('/'))
+        {
+            throw new BootstrapParseException($"cloud-config: write_files[{index}] path '{path}' is not absolute");
+        }
+
+        return new CloudConfigFile(
+            path,
+            WriteFilesDecoder.Decode(path, Scalar(entry, "content") ?? string.Empty, Scalar(entry, "encoding")),
+            WriteFilesDecoder.ParseMode(path, Scalar(entry, "permissions")),
+            Scalar(entry, "owner") ?? "root:root",
+            Bool(entry, "append", path),
+            Bool(entry, "defer", path));
+    }
+
+    private static CloudConfigCommand ParseCommand(string module, int index, YamlNode node) => node switch
+    {
+        YamlScalarNode { Value: { Length: > 0 } line } => new CloudConfigCommand("/bin/sh", ["-c", line]),
+        YamlSequenceNode { Children.Count: > 0 } argv when argv.Children.All(c => c is YamlScalarNode) =>
+            new CloudConfigCommand(((YamlScalarNode)argv.Children[0]).Value ?? string.Empty,
+                argv.Children.Skip(1).Select(c => ((YamlScalarNode)c).Value ?? string.Empty).ToList()),
+        _ => throw new BootstrapParseException($"cloud-config: {module}[{index}] must be a string or a list of strings"),
+    };
+
+    private static CloudConfigUser? ParseUser(YamlNode node, int index)
+    {
+        if (node is YamlScalarNode { Value: "default" })
+        {
+            // "default" means the distro's default user; bare-metal images have none to create.
+            return null;
+        }
+
+        if (node is not YamlMappingNode entry || Scalar(entry, "name") is not { Length: > 0 } name)
+        {
+            throw new BootstrapParseException($"cloud-config: users[{index}] must be a mapping with a name");
+        }
+
+        var keys = entry.Children.TryGetValue(new YamlScalarNode("ssh_authorized_keys"), out var keyNode) && keyNode is YamlSequenceNode keyList
+            ? keyList.Children.OfType<YamlScalarNode>().Select(k => k.Value ?? string.Empty).Where(k => k.Length > 0).ToList()
+            : [];
+        var groups = entry.Children.TryGetValue(new YamlScalarNode("groups"), out var groupNode)
+            ? groupNode switch
+            {
+                YamlScalarNode scalar => (scalar.Value ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList(),
+                YamlSequenceNode list => list.Children.OfType<YamlScalarNode>().Select(g => g.Value ?? string.Empty).ToList(),
+                _ => [],
+            }
+            : [];
+        var sudo = entry.Children.TryGetValue(new YamlScalarNode("sudo"), out var sudoNode)
+            ? sudoNode switch
+            {
+                YamlScalarNode { Value: { Length: > 0 } rule } when rule is not ("false" or "False") => [rule],
+                YamlSequenceNode rules => rules.Children.OfType<YamlScalarNode>().Select(r => r.Value ?? string.Empty).Where(r => r.Length > 0).ToList(),
+                _ => new List<string>(),
+            }
+            : [];
+        return new CloudConfigUser(name, Scalar(entry, "shell"), groups, keys, sudo);
+    }
+
+    private static string? Scalar(YamlMappingNode entry, string key) =>
+        entry.Children.TryGetValue(new YamlScalarNode(key), out var node) && node is YamlScalarNode scalar ? scalar.Value : null;
+
+    private static bool Bool(YamlMappingNode entry, string key, string path) => Scalar(entry, key)?.ToLowerInvariant() switch
+    {
+        null or "false" or "no" => false,
+        "true" or "yes" => true,
+        var other => throw new BootstrapParseException($"cloud-config: write_files {path}: {key} '{other}' is not a boolean"),
+    };
+}

@@ -1,0 +1,19 @@
+namespace ImmutableInfra.Agent.Platform;
+
+/// <summary>A systemctl call that failed or timed out.</summary>
+internal sealed class SystemdException : Exception
+{
+    public SystemdException(string message)
+        : base(message)
+    {
+    }
+
+    public SystemdException()
+    {
+    }
+
+    public SystemdException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+}
