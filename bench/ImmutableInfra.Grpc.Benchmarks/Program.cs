@@ -1,1 +1,109 @@
-internal static class Program { private static int Main() => 0; }
+using System.Globalization;
+using System.Runtime.InteropServices;
+using ImmutableInfra.Grpc;
+using ImmutableInfra.Grpc.Benchmarks;
+
+// Our gRPC server+client vs plain Kestrel HTTP/2 + HttpClient, same payloads and concurrency, one process.
+const int Rounds = 3;
+var options = BenchOptions.Parse(args);
+var roundDuration = options.Duration / Rounds;
+await using var grpcServer = await Servers.StartGrpcAsync();
+var (plainApp, plainAddress) = await Servers.StartPlainAsync();
+using var channel = GrpcChannel.ForAddress(new Uri($"http://127.0.0.1:{grpcServer.Addresses[0].Port}"));
+using var plainHttp = new HttpMessageInvoker(new SocketsHttpHandler { EnableMultipleHttp2Connections = true });
+
+if (args.Contains("--alloc-profile"))
+{
+    // Where do our unary calls allocate? Run only ours, sampled by type.
+    await Scenarios.GrpcUnaryAsync(channel, 64, options.Concurrency, options.Warmup);
+    using var sampler = new AllocationSampler();
+    await Scenarios.GrpcUnaryAsync(channel, 64, options.Concurrency, options.Duration);
+    foreach (var (type, bytes) in sampler.Top(12))
+    {
+        Console.WriteLine($"{bytes / 1000,8} KB  {type}");
+    }
+
+    Console.WriteLine("--- plain HttpClient speaking gRPC to our server");
+    using (var rawSampler = new AllocationSampler())
+    {
+        var rate = await Scenarios.RawGrpcUnaryAsync(plainHttp, new Uri($"http://127.0.0.1:{grpcServer.Addresses[0].Port}"), 64, options.Concurrency, options.Duration);
+        Console.WriteLine($"{rate:N0} calls/s");
+        foreach (var (type, bytes) in rawSampler.Top(6))
+        {
+            Console.WriteLine($"{bytes / 1000,8} KB  {type}");
+        }
+    }
+
+    Console.WriteLine("--- plain");
+    using var plainSampler = new AllocationSampler();
+    await Scenarios.PlainUnaryAsync(plainHttp, plainAddress, 64, options.Concurrency, options.Duration);
+    foreach (var (type, bytes) in plainSampler.Top(12))
+    {
+        Console.WriteLine($"{bytes / 1000,8} KB  {type}");
+    }
+
+    return 0;
+}
+
+Console.WriteLine($"# gRPC layer benchmark: {options.Duration.TotalSeconds:0.#} s per scenario (+{options.Warmup.TotalSeconds:0.#} s warm-up), concurrency {options.Concurrency}");
+Console.WriteLine($"# {RuntimeInformation.FrameworkDescription}, {RuntimeInformation.OSDescription}, {Environment.ProcessorCount} logical CPUs, {CpuModel()}, server GC {System.Runtime.GCSettings.IsServerGC}");
+Console.WriteLine();
+Console.WriteLine("| scenario | payload | ours (ops/s) | plain Kestrel (ops/s) | ratio | bytes allocated per op, ours / plain |");
+Console.WriteLine("| --- | ---: | ---: | ---: | ---: | ---: |");
+foreach (var size in options.Sizes)
+{
+    await Compare(roundDuration, "unary calls/s", size,
+        () => Scenarios.GrpcUnaryAsync(channel, size, options.Concurrency, options.Warmup),
+        () => Scenarios.GrpcUnaryAsync(channel, size, options.Concurrency, roundDuration),
+        () => Scenarios.PlainUnaryAsync(plainHttp, plainAddress, size, options.Concurrency, options.Warmup),
+        () => Scenarios.PlainUnaryAsync(plainHttp, plainAddress, size, options.Concurrency, roundDuration));
+}
+
+foreach (var size in options.Sizes)
+{
+    await Compare(roundDuration, "streamed messages/s", size,
+        () => Scenarios.GrpcStreamAsync(channel, size, options.Concurrency, options.Warmup),
+        () => Scenarios.GrpcStreamAsync(channel, size, options.Concurrency, roundDuration),
+        () => Scenarios.PlainStreamAsync(plainHttp, plainAddress, size, options.Concurrency, options.Warmup),
+        () => Scenarios.PlainStreamAsync(plainHttp, plainAddress, size, options.Concurrency, roundDuration));
+}
+
+await plainApp.StopAsync();
+await plainApp.DisposeAsync();
+return 0;
+
+// Ours and plain alternate in short rounds so that load from other users of the machine hits both alike.
+static async Task Compare(TimeSpan roundDuration, string name, int size, Func<Task<double>> oursWarmup, Func<Task<double>> ours, Func<Task<double>> plainWarmup, Func<Task<double>> plain)
+{
+    await plainWarmup();
+    await oursWarmup();
+    double plainSum = 0, oursSum = 0;
+    long plainBytes = 0, oursBytes = 0;
+    for (var round = 0; round < Rounds; round++)
+    {
+        var before = GC.GetTotalAllocatedBytes();
+        plainSum += await plain();
+        var middle = GC.GetTotalAllocatedBytes();
+        oursSum += await ours();
+        oursBytes += GC.GetTotalAllocatedBytes() - middle;
+        plainBytes += middle - before;
+    }
+
+    // Allocation per operation (client and server together), from the process-wide counter.
+    var seconds = roundDuration.TotalSeconds;
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        $"| {name} | {size} B | {oursSum / Rounds:N0} | {plainSum / Rounds:N0} | {oursSum / plainSum:0.00}x | {oursBytes / (oursSum * seconds):N0} / {plainBytes / (plainSum * seconds):N0} |"));
+}
+
+static string CpuModel()
+{
+    try
+    {
+        var line = File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal));
+        return line is null ? "unknown CPU" : line[(line.IndexOf(':', StringComparison.Ordinal) + 1)..].Trim();
+    }
+    catch (IOException)
+    {
+        return "unknown CPU";
+    }
+}
