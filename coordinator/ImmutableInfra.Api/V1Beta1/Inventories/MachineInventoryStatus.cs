@@ -1,0 +1,55 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using ImmutableInfra.Kubernetes.Objects;
+
+namespace ImmutableInfra.Api.V1Beta1;
+
+/// <summary>What the coordinator knows of a host: state, hardware, claim, agent progress and conditions.</summary>
+public sealed class MachineInventoryStatus : IStatusWithConditions
+{
+    public HostState? State { get; set; }
+    public HostInventory? Inventory { get; set; }
+
+    /// <summary>The host's addresses in CIDR notation, as its agent last reported them.</summary>
+    public List<string>? Addresses { get; set; }
+
+    /// <summary>The host name the OS has now.</summary>
+    public string? Hostname { get; set; }
+
+    public HostClaim? Claim { get; set; }
+
+    /// <summary>
+    /// When the coordinator last recorded the host's stream as alive. Written on state changes and at most
+    /// once per offline grace period, never per heartbeat (writes scale with changes, not with hosts).
+    /// </summary>
+    [JsonConverter(typeof(KubeTimeConverter))]
+    public DateTimeOffset? LastSeen { get; set; }
+
+    public string? AgentVersion { get; set; }
+
+    /// <summary>
+    /// The generation of the desired state last sent to the agent. Stored here so it survives coordinator
+    /// restarts and replica changes: generations stay monotonic per host, as the agent requires.
+    /// </summary>
+    public long? DesiredGeneration { get; set; }
+
+    /// <summary>The highest desired-state generation the agent has acknowledged.</summary>
+    public long? AcknowledgedGeneration { get; set; }
+
+    /// <summary>
+    /// Hash of the per-host credential, as <c>sha256:&lt;hex&gt;</c>. Safe to keep here: the credential is
+    /// random with full entropy, so its hash can neither be reversed nor guessed, and a hash is not a
+    /// credential the agent API accepts. It lives in status because only the coordinator writes status
+    /// (RBAC on the subresource), so nobody can set it by editing the spec.
+    /// </summary>
+    public string? CredentialHash { get; set; }
+
+    public BootstrapProgress? Bootstrap { get; set; }
+    public WipeProgress? Wipe { get; set; }
+    public VipStatus? Vip { get; set; }
+    public long? ObservedGeneration { get; set; }
+    public List<Condition>? Conditions { get; set; }
+
+    [JsonExtensionData]
+    public Dictionary<string, JsonElement>? ExtensionData { get; set; }
+}
