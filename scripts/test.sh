@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# The project's test command: installs what the tests need when it is missing (Debian
+# packages, NuGet restore), builds everything with warnings as errors, runs every test
+# project and ends with one "N passed, N failed" line. Needs root for apt and for the
+# tests that use loop devices and network namespaces (CI runs as root).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+# Real peers and tools the tests drive (see README "What the tests run against").
+packages=(
+  python3-grpcio python3-protobuf   # independent gRPC client/server for interop tests
+  util-linux e2fsprogs fdisk        # losetup, wipefs, blkdiscard, mkfs.ext4, sfdisk
+)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  echo "installing: ${missing[*]}"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+dotnet restore ImmutableInfra.sln
+dotnet build ImmutableInfra.sln -c Release --no-restore -nologo -clp:ErrorsOnly
+
+results=$(mktemp -d)
+trap 'rm -rf "$results"' EXIT
+status=0
+for project in tests/*/*.csproj; do
+  name=$(basename "$project" .csproj)
+  echo "== $name"
+  set +e
+  dotnet test "$project" -c Release --no-build --nologo \
+    --logger "console;verbosity=minimal" --logger "trx;LogFileName=$name.trx" \
+    --results-directory "$results" 2>&1 | tee "$results/$name.log"
+  rc=${PIPESTATUS[0]}
+  set -e
+  [ "$rc" -eq 0 ] || status=1
+done
+
+# One closing line over all projects, counted from the trx files.
+python3 - "$results" <<'PY'
+import glob, sys, xml.etree.ElementTree as ET
+ns = {"t": "http://microsoft.com/schemas/VisualStudio/TeamTest/2010"}
+passed = failed = skipped = 0
+for path in glob.glob(sys.argv[1] + "/*.trx"):
+    c = ET.parse(path).getroot().find("t:ResultSummary/t:Counters", ns)
+    passed += int(c.get("passed")); failed += int(c.get("failed")) + int(c.get("error"))
+    skipped += int(c.get("notExecuted"))
+print(f"tests: {passed} passed, {failed} failed, {skipped} skipped")
+PY
+exit $status
