@@ -48,8 +48,8 @@ if (args.Contains("--alloc-profile"))
 Console.WriteLine($"# gRPC layer benchmark: {options.Duration.TotalSeconds:0.#} s per scenario (+{options.Warmup.TotalSeconds:0.#} s warm-up), concurrency {options.Concurrency}");
 Console.WriteLine($"# {RuntimeInformation.FrameworkDescription}, {RuntimeInformation.OSDescription}, {Environment.ProcessorCount} logical CPUs, {CpuModel()}, server GC {System.Runtime.GCSettings.IsServerGC}");
 Console.WriteLine();
-Console.WriteLine("| scenario | payload | ours (ops/s) | plain Kestrel (ops/s) | ratio | bytes allocated per op, ours / plain |");
-Console.WriteLine("| --- | ---: | ---: | ---: | ---: | ---: |");
+Console.WriteLine("| scenario | payload | ours (ops/s) | plain Kestrel (ops/s) | ratio | ours (ops/CPU-s) | plain (ops/CPU-s) | ratio per CPU-s | bytes allocated per op, ours / plain |");
+Console.WriteLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
 foreach (var size in options.Sizes)
 {
     await Compare(roundDuration, "unary calls/s", size,
@@ -79,20 +79,35 @@ static async Task Compare(TimeSpan roundDuration, string name, int size, Func<Ta
     await oursWarmup();
     double plainSum = 0, oursSum = 0;
     long plainBytes = 0, oursBytes = 0;
+    TimeSpan plainCpu = TimeSpan.Zero, oursCpu = TimeSpan.Zero;
+    using var process = System.Diagnostics.Process.GetCurrentProcess();
     for (var round = 0; round < Rounds; round++)
     {
         var before = GC.GetTotalAllocatedBytes();
+        var cpuBefore = CpuTime(process);
         plainSum += await plain();
         var middle = GC.GetTotalAllocatedBytes();
+        var cpuMiddle = CpuTime(process);
         oursSum += await ours();
         oursBytes += GC.GetTotalAllocatedBytes() - middle;
         plainBytes += middle - before;
+        oursCpu += CpuTime(process) - cpuMiddle;
+        plainCpu += cpuMiddle - cpuBefore;
     }
 
-    // Allocation per operation (client and server together), from the process-wide counter.
+    // Wall-clock throughput moves with whatever else the machine runs; the CPU time this process
+    // spends per operation (client and server together) does not, so its ratio is the steadier one.
     var seconds = roundDuration.TotalSeconds;
+    var oursPerCpu = oursSum * seconds / oursCpu.TotalSeconds;
+    var plainPerCpu = plainSum * seconds / plainCpu.TotalSeconds;
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-        $"| {name} | {size} B | {oursSum / Rounds:N0} | {plainSum / Rounds:N0} | {oursSum / plainSum:0.00}x | {oursBytes / (oursSum * seconds):N0} / {plainBytes / (plainSum * seconds):N0} |"));
+        $"| {name} | {size} B | {oursSum / Rounds:N0} | {plainSum / Rounds:N0} | {oursSum / plainSum:0.00}x | {oursPerCpu:N0} | {plainPerCpu:N0} | {oursPerCpu / plainPerCpu:0.00}x | {oursBytes / (oursSum * seconds):N0} / {plainBytes / (plainSum * seconds):N0} |"));
+}
+
+static TimeSpan CpuTime(System.Diagnostics.Process process)
+{
+    process.Refresh();
+    return process.TotalProcessorTime;
 }
 
 static string CpuModel()
