@@ -1,9 +1,7 @@
-using ImmutableInfra.Agent.Bootstrap;
 using ImmutableInfra.Agent.Configuration;
+using ImmutableInfra.Agent.Coordination;
 using ImmutableInfra.Agent.Hosting;
-using ImmutableInfra.Agent.Inventory;
-using ImmutableInfra.Agent.Platform;
-using ImmutableInfra.Agent.Reset;
+using ImmutableInfra.Grpc;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -32,8 +30,28 @@ internal static class RunCommand
         builder.Logging.ClearProviders();
         builder.Logging.AddSerilog(serilog);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = ShutdownTimeout);
-        Register(builder.Services, options);
+        try
+        {
+            AgentServices.Register(builder.Services, options, CoordinationOptions.From(options));
+        }
+        catch (ArgumentException e)
+        {
+            await error.WriteLineAsync($"immutableinfra-agent: {e.Message}").ConfigureAwait(false);
+            return 1;
+        }
+
         using var host = builder.Build();
+        try
+        {
+            // Built now so a bad CA bundle fails the start with its reason instead of inside the hosted service.
+            host.Services.GetRequiredService<GrpcChannel>();
+        }
+        catch (InvalidOperationException e)
+        {
+            await error.WriteLineAsync($"immutableinfra-agent: {e.Message}").ConfigureAwait(false);
+            return 1;
+        }
+
         var logger = host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("ImmutableInfra.Agent.Configuration");
         foreach (var warning in result.Warnings)
         {
@@ -42,36 +60,5 @@ internal static class RunCommand
 
         await host.RunAsync().ConfigureAwait(false);
         return 0;
-    }
-
-    /// <summary>Everything the Sync loop will drive: inventory, bootstrap executor, resetter, systemd.</summary>
-    private static void Register(IServiceCollection services, AgentOptions options)
-    {
-        services.AddSingleton(options);
-        services.AddSingleton(TimeProvider.System);
-        services.AddSingleton(new HostRoot(options.RootDir));
-        services.AddSingleton<ICommandRunner, ProcessCommandRunner>();
-        services.AddSingleton<ISystemd>(sp => new SystemctlSystemd(sp.GetRequiredService<ICommandRunner>()));
-        services.AddSingleton<IBlockDeviceWriter, BlockDeviceWriter>();
-        services.AddSingleton<INetworkAddressSource, NetworkInterfaceAddressSource>();
-        services.AddSingleton(sp => new HostInventoryReader(sp.GetRequiredService<HostRoot>(), sp.GetRequiredService<INetworkAddressSource>()));
-        services.AddSingleton(new CredentialStore(options.StateDir));
-        services.AddSingleton(new BootstrapJournal(options.StateDir));
-        services.AddSingleton(new BootstrapOptions());
-        services.AddSingleton(sp => new BootstrapExecutor(
-            sp.GetRequiredService<HostRoot>(), sp.GetRequiredService<BootstrapJournal>(), sp.GetRequiredService<ICommandRunner>(),
-            sp.GetRequiredService<ISystemd>(), sp.GetRequiredService<BootstrapOptions>(), sp.GetRequiredService<ILogger<BootstrapExecutor>>()));
-        services.AddSingleton(sp => new DiskWiper(
-            sp.GetRequiredService<ICommandRunner>(), sp.GetRequiredService<IBlockDeviceWriter>(), sp.GetRequiredService<ILogger<DiskWiper>>()));
-        services.AddSingleton(sp => new HostResetter(
-            sp.GetRequiredService<HostRoot>(), sp.GetRequiredService<ICommandRunner>(),
-            () => sp.GetRequiredService<HostInventoryReader>().Snapshot(), sp.GetRequiredService<DiskWiper>(), sp.GetRequiredService<BootstrapJournal>(),
-            new ResetOptions { PersistentDisks = options.PersistentDisks }, sp.GetRequiredService<ILogger<HostResetter>>()));
-        services.AddSingleton(_ => SdNotifier.FromEnvironment());
-        services.AddSingleton<ISdNotifier>(sp => sp.GetRequiredService<SdNotifier>());
-        services.AddSingleton(sp => new AgentStatus(sp.GetRequiredService<ISdNotifier>()));
-        services.AddHostedService(sp => new AgentHostedService(
-            options, sp.GetRequiredService<HostInventoryReader>(), sp.GetRequiredService<ISdNotifier>(), sp.GetRequiredService<AgentStatus>(),
-            WatchdogSettings.FromEnvironment(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<AgentHostedService>>()));
     }
 }

@@ -1,4 +1,5 @@
 using ImmutableInfra.Agent.Configuration;
+using ImmutableInfra.Agent.Coordination;
 using ImmutableInfra.Agent.Inventory;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -7,19 +8,24 @@ namespace ImmutableInfra.Agent.Hosting;
 
 /// <summary>
 /// The agent's life as a Type=notify unit: prepares the state directory, reads the inventory,
-/// sends READY=1 and STATUS=, pings the watchdog at half its interval, and STOPPING=1 on stop.
-/// The Sync loop will run inside ExecuteAsync once the transport exists.
+/// sends READY=1 once configured (the coordinator link then connects or retries on its own), runs
+/// the coordination, pings the watchdog at half its interval, and sends STOPPING=1 on stop.
 /// </summary>
+/// <remarks>
+/// On SIGTERM the stopping token cancels the stream and any running action. State files are written
+/// synchronously and atomically (temp file, fsync, rename), so a write in flight always completes.
+/// </remarks>
 internal sealed class AgentHostedService(
     AgentOptions options,
     HostInventoryReader inventoryReader,
+    IAgentCoordination coordination,
     ISdNotifier notifier,
     AgentStatus status,
     TimeSpan? watchdogInterval,
     TimeProvider timeProvider,
     ILogger<AgentHostedService> logger) : BackgroundService
 {
-    public const string IdlePhase = "idle: inventory read, waiting for the coordinator link";
+    public const string ConnectingPhase = "connecting to the coordinator";
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -28,26 +34,23 @@ internal sealed class AgentHostedService(
         var inventory = inventoryReader.Read();
         HostingLog.InventoryRead(logger, inventory.Disks.Count, inventory.Nics.Count, inventory.Cpu.Threads, inventory.Fingerprint);
 
-        status.Set(IdlePhase);
+        status.Set(ConnectingPhase);
         notifier.Notify("READY=1");
         HostingLog.Ready(logger, options.CoordinatorUrl, options.Pool, watchdogInterval);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        var watchdog = watchdogInterval is { } interval ? PingWatchdogAsync(interval, stop.Token) : Task.CompletedTask;
         try
         {
-            if (watchdogInterval is not { } interval)
-            {
-                await Task.Delay(Timeout.InfiniteTimeSpan, timeProvider, stoppingToken).ConfigureAwait(false);
-                return;
-            }
-
-            using var timer = new PeriodicTimer(interval, timeProvider);
-            while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
-            {
-                notifier.Notify("WATCHDOG=1");
-            }
+            await coordination.RunAsync(stoppingToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
             // Normal shutdown.
+        }
+        finally
+        {
+            await stop.CancelAsync().ConfigureAwait(false);
+            await watchdog.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
     }
 
@@ -56,5 +59,14 @@ internal sealed class AgentHostedService(
         HostingLog.Stopping(logger);
         notifier.Notify("STOPPING=1");
         await base.StopAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task PingWatchdogAsync(TimeSpan interval, CancellationToken cancellationToken)
+    {
+        using var timer = new PeriodicTimer(interval, timeProvider);
+        while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
+        {
+            notifier.Notify("WATCHDOG=1");
+        }
     }
 }

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using ImmutableInfra.Agent.Configuration;
+using ImmutableInfra.Agent.Coordination;
 using ImmutableInfra.Agent.Hosting;
 using ImmutableInfra.Agent.Inventory;
 using ImmutableInfra.Agent.Platform;
@@ -20,10 +21,16 @@ public sealed class AgentHostedServiceTests
         public void Notify(string state) => Sent.Enqueue(state);
     }
 
+    /// <summary>A coordination that does nothing until stopped, as a link that keeps retrying.</summary>
+    private sealed class IdleCoordination : IAgentCoordination
+    {
+        public Task RunAsync(CancellationToken cancellationToken) => Task.Delay(Timeout.Infinite, cancellationToken);
+    }
+
     private static AgentHostedService Service(FixtureTree tree, string stateDir, RecordingNotifier notifier, TimeSpan? watchdog) => new(
         new AgentOptions { CoordinatorUrl = new Uri("https://127.0.0.1:8443"), Pool = "ns/p", StateDir = stateDir },
         new HostInventoryReader(new HostRoot(tree.Root), Substitute.For<INetworkAddressSource>()),
-        notifier, new AgentStatus(notifier), watchdog, TimeProvider.System, NullLogger<AgentHostedService>.Instance);
+        new IdleCoordination(), notifier, new AgentStatus(notifier), watchdog, TimeProvider.System, NullLogger<AgentHostedService>.Instance);
 
     private static async Task WaitFor(Func<bool> condition)
     {
@@ -47,7 +54,7 @@ public sealed class AgentHostedServiceTests
         await service.StopAsync(CancellationToken.None);
 
         Assert.Equal(
-            ["STATUS=reading inventory", "STATUS=" + AgentHostedService.IdlePhase, "READY=1", "STOPPING=1"],
+            ["STATUS=reading inventory", "STATUS=" + AgentHostedService.ConnectingPhase, "READY=1", "STOPPING=1"],
             notifier.Sent);
         Assert.True(Directory.Exists(state.Combine("state")));
     }

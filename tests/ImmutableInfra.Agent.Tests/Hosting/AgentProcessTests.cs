@@ -64,7 +64,7 @@ public sealed class AgentProcessTests : IDisposable
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         await agent.WaitForExitAsync(timeout.Token);
 
-        Assert.Contains("STATUS=idle", beforeStop, StringComparison.Ordinal);
+        Assert.Contains("STATUS=connecting to the coordinator\nREADY=1", beforeStop, StringComparison.Ordinal);
         Assert.Contains("STOPPING=1", afterStop, StringComparison.Ordinal);
         Assert.Equal(0, agent.ExitCode);
         var log = await stdout;

@@ -1,0 +1,12 @@
+using ImmutableInfra.Agent.Configuration;
+using ImmutableInfra.Grpc;
+
+namespace ImmutableInfra.Agent.Coordination;
+
+/// <summary>The `authorization: Bearer` metadata every call after Register carries.</summary>
+internal static class BearerCredentials
+{
+    public const string HeaderName = "authorization";
+
+    public static Metadata For(Enrollment enrollment) => new Metadata().Add(HeaderName, "Bearer " + enrollment.Credential);
+}

@@ -1,0 +1,156 @@
+#!/usr/bin/python3
+"""Agent footprint: start-to-READY and idle RSS of the NativeAOT agent against a NativeAOT hello world.
+
+Run by bench/agent-footprint.sh. The agent runs for real (rootDir /, its own state dir) against a
+fake coordinator served here with python3-grpcio on 127.0.0.1 (h2c): Register answers with a
+credential, Sync takes the stream and sends nothing, so the agent stays connected and idle.
+Start-to-READY is from just before spawning the process to the READY=1 datagram on NOTIFY_SOCKET;
+the agent sends READY=1 before any network call, so the figure excludes the network.
+"""
+import argparse
+import os
+import socket
+import statistics
+import subprocess
+import threading
+import time
+from concurrent import futures
+
+import grpc
+
+SERVICE = "immutableinfra.agent.v1.AgentService"
+
+
+def _varint(value):
+    out = bytearray()
+    while True:
+        byte = value & 0x7F
+        value >>= 7
+        if value:
+            out.append(byte | 0x80)
+        else:
+            out.append(byte)
+            return bytes(out)
+
+
+def _string_field(number, text):
+    data = text.encode()
+    return _varint((number << 3) | 2) + _varint(len(data)) + data
+
+
+class FakeCoordinator:
+    """RegisterResponse{namespace=1, inventory_name=2, credential=3} hand-encoded; no generated code needed."""
+
+    def __init__(self):
+        self.streams = 0
+        self.messages = 0
+        self._lock = threading.Lock()
+        self.server = grpc.server(futures.ThreadPoolExecutor(max_workers=8))
+        handlers = {
+            "Register": grpc.unary_unary_rpc_method_handler(self._register),
+            "Sync": grpc.stream_stream_rpc_method_handler(self._sync),
+        }
+        self.server.add_generic_rpc_handlers((grpc.method_handlers_generic_handler(SERVICE, handlers),))
+        self.port = self.server.add_insecure_port("127.0.0.1:0")
+        self.server.start()
+
+    def _register(self, request, context):
+        return _string_field(1, "default") + _string_field(2, "bench-host") + _string_field(3, "bench-credential")
+
+    def _sync(self, requests, context):
+        with self._lock:
+            self.streams += 1
+        for _ in requests:
+            with self._lock:
+                self.messages += 1
+        return
+        yield  # a generator: the coordinator never sends anything
+
+
+def spawn(argv, notify_path):
+    """Starts argv with NOTIFY_SOCKET and returns (process, milliseconds until READY=1)."""
+    receiver = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    receiver.bind(notify_path)
+    receiver.settimeout(30)
+    env = dict(os.environ, NOTIFY_SOCKET=notify_path)
+    started = time.monotonic_ns()
+    process = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        while b"READY=1" not in receiver.recv(4096):
+            pass
+        return process, (time.monotonic_ns() - started) / 1e6
+    finally:
+        receiver.close()
+
+
+def stop(process):
+    process.terminate()
+    process.wait(timeout=30)
+
+
+def rss_kib(pid):
+    fields = {}
+    with open(f"/proc/{pid}/status") as status:
+        for line in status:
+            key, _, value = line.partition(":")
+            fields[key] = value.strip()
+    return int(fields["VmRSS"].split()[0]), int(fields["VmHWM"].split()[0])
+
+
+def agent_argv(binary, work, coordinator, run):
+    state = os.path.join(work, f"state-{run}")
+    config = os.path.join(work, f"agent-{run}.yaml")
+    with open(config, "w") as f:
+        f.write(f"coordinatorUrl: http://127.0.0.1:{coordinator.port}\ninsecure: true\npool: default/bench\n"
+                f"registrationToken: bench-token\nstateDir: {state}\nrootDir: /\n")
+    return [binary, "run", "--config", config]
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--agent", required=True)
+    parser.add_argument("--hello", required=True)
+    parser.add_argument("--work", required=True)
+    parser.add_argument("--runs", type=int, default=10)
+    parser.add_argument("--idle-seconds", type=int, default=60)
+    args = parser.parse_args()
+    coordinator = FakeCoordinator()
+
+    ready = {"agent": [], "hello": []}
+    for run in range(args.runs):
+        for name, argv in (("agent", agent_argv(args.agent, args.work, coordinator, run)), ("hello", [args.hello])):
+            process, ms = spawn(argv, os.path.join(args.work, f"notify-{name}-{run}.sock"))
+            ready[name].append(ms)
+            stop(process)
+
+    agent, _ = spawn(agent_argv(args.agent, args.work, coordinator, "idle"), os.path.join(args.work, "notify-agent-idle.sock"))
+    hello, _ = spawn([args.hello], os.path.join(args.work, "notify-hello-idle.sock"))
+    deadline = time.monotonic() + 30
+    streams_before = coordinator.streams
+    while coordinator.streams == streams_before and time.monotonic() < deadline:
+        time.sleep(0.05)
+    connected = coordinator.streams > streams_before
+    time.sleep(args.idle_seconds)
+    agent_rss, agent_hwm = rss_kib(agent.pid)
+    hello_rss, hello_hwm = rss_kib(hello.pid)
+    still_connected = agent.poll() is None
+    stop(agent)
+    stop(hello)
+    coordinator.server.stop(0)
+
+    def summary(values):
+        return f"median {statistics.median(values):.1f} ms (min {min(values):.1f}, max {max(values):.1f})"
+
+    size = lambda path: os.path.getsize(path) / (1024 * 1024)
+    print(f"runs: {args.runs}, idle: {args.idle_seconds} s, agent connected to the fake coordinator: {connected and still_connected}")
+    print("| measure | agent (NativeAOT) | hello world (NativeAOT) | ratio |")
+    print("| --- | --- | --- | --- |")
+    a, h = statistics.median(ready["agent"]), statistics.median(ready["hello"])
+    print(f"| start-to-READY | {summary(ready['agent'])} | {summary(ready['hello'])} | {a / h:.2f}x |")
+    print(f"| RSS after {args.idle_seconds} s idle | {agent_rss / 1024:.1f} MiB (peak {agent_hwm / 1024:.1f}) | "
+          f"{hello_rss / 1024:.1f} MiB (peak {hello_hwm / 1024:.1f}) | {agent_rss / hello_rss:.2f}x |")
+    print(f"| binary size | {size(args.agent):.1f} MiB | {size(args.hello):.1f} MiB | {size(args.agent) / size(args.hello):.2f}x |")
+
+
+if __name__ == "__main__":
+    main()
