@@ -336,6 +336,18 @@ internal sealed class GrpcCall<TRequest, TResponse> : ICallState
 
         _request = request;
         _send = Channel.Invoker.SendAsync(request, _transportToken);
+        if (_streamingContent is { } streaming)
+        {
+            // Writers wait for HttpClient to ask for the body. A request that fails before asking
+            // (nothing listening, a refused stream during a server's shutdown) never will, and a
+            // duplex caller that writes before it reads would wait forever: hand them the failure.
+            _send.ContinueWith(
+                static (send, state) => ((StreamingRequestContent)state!).FailIfNotStarted(send.Exception?.InnerException ?? new OperationCanceledException()),
+                streaming,
+                CancellationToken.None,
+                TaskContinuationOptions.NotOnRanToCompletion | TaskContinuationOptions.ExecuteSynchronously,
+                TaskScheduler.Default);
+        }
     }
 
     private Task<bool> EnsureResponseStartedAsync()

@@ -20,6 +20,9 @@ internal sealed class StreamingRequestContent : HttpContent
 
     public void Complete() => _completed.TrySetResult();
 
+    /// <summary>Fails writers still waiting for the body; a body already handed out is left to its own errors.</summary>
+    public void FailIfNotStarted(Exception reason) => _stream.TrySetException(reason);
+
     public void Abort(Exception reason)
     {
         _stream.TrySetException(reason);
