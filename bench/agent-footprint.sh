@@ -12,5 +12,14 @@ trap 'rm -rf "$work"' EXIT
 "$repo/scripts/publish-agent-aot.sh" "$work/agent" >/dev/null
 dotnet publish "$repo/bench/AgentFootprint/HelloReady/HelloReady.csproj" \
   -c Release -r linux-x64 -p:AgentAot=true -o "$work/hello" -nologo -v:quiet
+# The published binary must say what the JIT build says: protobuf's JSON formatter reads enum names
+# by reflection, the one path behind the agent's IL2104 suppression.
+aot_inventory=$("$work/agent/immutableinfra-agent" inventory --root / -o json)
+jit_inventory=$(dotnet run --project "$repo/agent/ImmutableInfra.Agent" -c Release -- inventory --root / -o json)
+if [ "$aot_inventory" != "$jit_inventory" ]; then
+  echo "NativeAOT and JIT builds disagree on 'inventory -o json'" >&2
+  exit 1
+fi
+
 /usr/bin/python3 "$repo/bench/AgentFootprint/footprint.py" \
   --agent "$work/agent/immutableinfra-agent" --hello "$work/hello/hello-ready" --work "$work" "$@"
