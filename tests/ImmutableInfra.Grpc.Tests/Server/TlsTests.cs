@@ -26,6 +26,8 @@ public sealed class TlsTests
         using var channel = server.CreateChannel(o => o.TrustedCaCertificates = [other.Ca]);
         var ex = await Assert.ThrowsAsync<RpcException>(() => channel.UnaryCall(EchoMethods.Unary, new EchoRequest()).ResponseAsync);
         Assert.Equal(StatusCode.Unavailable, ex.StatusCode);
+        // The status names the real cause, not only "see inner exception".
+        Assert.Contains("remote certificate", ex.Status.Detail, StringComparison.OrdinalIgnoreCase);
     }
 
     [Fact]

@@ -44,9 +44,24 @@ internal static class StatusMapping
 
         return exception switch
         {
-            HttpRequestException http => new Status(StatusCode.Unavailable, $"Error connecting to the server: {http.Message}"),
-            IOException io => new Status(StatusCode.Unavailable, $"Error reading from the server: {io.Message}"),
-            _ => new Status(StatusCode.Internal, $"Error in the call: {exception.Message}"),
+            HttpRequestException http => new Status(StatusCode.Unavailable, $"Error connecting to the server: {WithCause(http)}"),
+            IOException io => new Status(StatusCode.Unavailable, $"Error reading from the server: {WithCause(io)}"),
+            _ => new Status(StatusCode.Internal, $"Error in the call: {WithCause(exception)}"),
         };
+    }
+
+    // HttpClient says "The SSL connection could not be established, see inner exception."; the
+    // status detail is all a caller sees, so the innermost reason goes with it when it adds anything.
+    private static string WithCause(Exception exception)
+    {
+        var innermost = exception;
+        while (innermost.InnerException is not null)
+        {
+            innermost = innermost.InnerException;
+        }
+
+        return ReferenceEquals(innermost, exception) || exception.Message.Contains(innermost.Message, StringComparison.Ordinal)
+            ? exception.Message
+            : $"{exception.Message} ({innermost.Message})";
     }
 }
