@@ -29,7 +29,7 @@ dotnet build ImmutableInfra.sln -c Release --no-restore -nologo -clp:ErrorsOnly
 results=$(mktemp -d)
 trap 'rm -rf "$results"' EXIT
 status=0
-for project in tests/*/*.csproj; do
+for project in tests/*/*.Tests.csproj; do
   name=$(basename "$project" .csproj)
   echo "== $name"
   set +e

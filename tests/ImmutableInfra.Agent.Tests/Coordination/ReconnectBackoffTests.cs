@@ -1,7 +1,7 @@
 using Google.Protobuf.WellKnownTypes;
 using ImmutableInfra.Agent.Coordination;
-using ImmutableInfra.Agent.Tests.Fixtures;
 using ImmutableInfra.Contract.V1;
+using ImmutableInfra.Testing;
 
 namespace ImmutableInfra.Agent.Tests.Coordination;
 

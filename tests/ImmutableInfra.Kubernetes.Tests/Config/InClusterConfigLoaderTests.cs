@@ -1,6 +1,7 @@
 using ImmutableInfra.Kubernetes.Client;
 using ImmutableInfra.Kubernetes.Config;
 using ImmutableInfra.Kubernetes.Tests.Fixtures;
+using ImmutableInfra.Testing;
 
 namespace ImmutableInfra.Kubernetes.Tests.Config;
 

@@ -1,5 +1,6 @@
 using ImmutableInfra.Kubernetes.Queue;
 using ImmutableInfra.Kubernetes.Tests.Fixtures;
+using ImmutableInfra.Testing;
 
 namespace ImmutableInfra.Kubernetes.Tests.Queue;
 

@@ -1,4 +1,4 @@
-namespace ImmutableInfra.Kubernetes.Tests.Fixtures;
+namespace ImmutableInfra.Testing;
 
 /// <summary>
 /// A manual clock: <see cref="Advance"/> moves the monotonic and wall clocks together and fires due timers;
