@@ -37,6 +37,61 @@ public sealed class ConnectionFailureTests
         Assert.Equal(StatusCode.Unavailable, error.StatusCode);
     }
 
+    // The server may answer a stream with its final status before reading anything (unknown method,
+    // bad credentials). A write may still succeed (the frame meets a closed stream), but the status
+    // must surface promptly, on the write or on the next read, never as a call that waits forever.
+    [Fact]
+    public async Task Duplex_ServerAnswersWithStatusAtOnce_WriteOrNextReadSurfacesThatStatus()
+    {
+        await using var server = await TestServer.StartAsync();
+        using var channel = server.CreateChannel();
+        var unknown = new Method<EchoRequest, EchoReply>(MethodType.DuplexStreaming, EchoMethods.Duplex.ServiceName, "NoSuchStream",
+            EchoMethods.Duplex.RequestMarshaller, EchoMethods.Duplex.ResponseMarshaller);
+
+        for (var attempt = 0; attempt < 20; attempt++)
+        {
+            using var call = channel.DuplexStreamingCall(unknown);
+            var exchange = WriteThenReadAsync(call);
+            var finished = await Task.WhenAny(exchange, Task.Delay(TimeSpan.FromSeconds(10)));
+
+            Assert.Same(exchange, finished);
+            var error = await Assert.ThrowsAsync<RpcException>(() => exchange);
+            Assert.Equal(StatusCode.Unimplemented, error.StatusCode);
+        }
+    }
+
+    private static async Task WriteThenReadAsync(AsyncDuplexStreamingCall<EchoRequest, EchoReply> call)
+    {
+        await call.RequestStream.WriteAsync(new EchoRequest { Text = "first" });
+        await call.ResponseStream.MoveNext(CancellationToken.None);
+    }
+
+    // Once the server's status has arrived, HttpClient disposes the request body; a later write must
+    // report the call's status, not leak the transport's ObjectDisposedException.
+    [Fact]
+    public async Task Duplex_WriteAfterServerEndedTheCall_FailsWithTheCallsStatus()
+    {
+        await using var server = await TestServer.StartAsync();
+        using var channel = server.CreateChannel();
+        var unknown = new Method<EchoRequest, EchoReply>(MethodType.DuplexStreaming, EchoMethods.Duplex.ServiceName, "NoSuchStream",
+            EchoMethods.Duplex.RequestMarshaller, EchoMethods.Duplex.ResponseMarshaller);
+
+        for (var attempt = 0; attempt < 10; attempt++)
+        {
+            using var call = channel.DuplexStreamingCall(unknown);
+            var error = await Assert.ThrowsAsync<RpcException>(async () =>
+            {
+                for (var write = 0; write < 50; write++)
+                {
+                    await call.RequestStream.WriteAsync(new EchoRequest { Text = "again" });
+                    await Task.Delay(5);
+                }
+            });
+
+            Assert.Equal(StatusCode.Unimplemented, error.StatusCode);
+        }
+    }
+
     private static int UnusedPort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);

@@ -30,8 +30,12 @@ internal sealed class ClientRequestStream<TRequest, TResponse>(GrpcCall<TRequest
             await stream.WriteAsync(frame.Memory, token).ConfigureAwait(false);
             await stream.FlushAsync(token).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is not InvalidOperationException)
+#pragma warning disable CA1031 // Caller misuse is rejected above; everything here is the call or the transport, and becomes a status.
+        catch (Exception ex)
+#pragma warning restore CA1031
         {
+            // Not only IOException: once the server has ended the call, HttpClient disposes the request
+            // body and a write throws ObjectDisposedException, which must not reach the caller as such.
             throw await call.ToWriteFailureAsync(ex).ConfigureAwait(false);
         }
         finally
