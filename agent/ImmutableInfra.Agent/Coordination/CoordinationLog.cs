@@ -28,6 +28,9 @@ internal static partial class CoordinationLog
     [LoggerMessage(EventId = 4011, Level = LogLevel.Warning, Message = "Sync stream ended: {Reason}; reconnecting in {Delay}")]
     public static partial void StreamEnded(ILogger logger, string reason, TimeSpan delay);
 
+    [LoggerMessage(EventId = 4015, Level = LogLevel.Error, Message = "Sync stream failed with an unexpected {ExceptionType}; reconnecting with backoff")]
+    public static partial void StreamFailedUnexpectedly(ILogger logger, Exception exception, string exceptionType);
+
     [LoggerMessage(EventId = 4012, Level = LogLevel.Warning, Message = "Credential of {Namespace}/{Inventory} rejected ({Reason}); dropping it and enrolling again")]
     public static partial void CredentialRejected(ILogger logger, string @namespace, string inventory, string reason);
 

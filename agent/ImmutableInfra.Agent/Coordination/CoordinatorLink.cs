@@ -51,6 +51,13 @@ internal sealed class CoordinatorLink(
             {
                 reason = "reading the inventory failed: " + e.Message;
             }
+#pragma warning disable CA1031 // The link must outlive any one stream: a failure nobody foresaw is logged and retried, never the silent end of the host's connection.
+            catch (Exception e) when (!cancellationToken.IsCancellationRequested)
+#pragma warning restore CA1031
+            {
+                reason = "unexpected " + e.GetType().Name + ": " + e.Message;
+                CoordinationLog.StreamFailedUnexpectedly(logger, e, e.GetType().Name);
+            }
 
             if (timeProvider.GetElapsedTime(started) >= options.HealthyStreamDuration)
             {
