@@ -9,7 +9,6 @@ namespace ImmutableInfra.Agent.Bootstrap;
 /// </summary>
 internal sealed class BootstrapJournal(string stateDir)
 {
-    private const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite;
 
     private readonly string _directory = Path.Combine(stateDir, "bootstrap");
 
@@ -40,9 +39,8 @@ internal sealed class BootstrapJournal(string stateDir)
 
     public void Save(BootstrapJournalEntry entry)
     {
-        Directory.CreateDirectory(_directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        AtomicFileWriter.Write(PathFor(entry.MachineUid, entry.DataSha256),
-            JsonSerializer.SerializeToUtf8Bytes(entry, BootstrapJournalJsonContext.Default.BootstrapJournalEntry), OwnerOnly);
+        AtomicFileWriter.WriteOwnerOnly(PathFor(entry.MachineUid, entry.DataSha256),
+            JsonSerializer.SerializeToUtf8Bytes(entry, BootstrapJournalJsonContext.Default.BootstrapJournalEntry));
     }
 
     /// <summary>Forgets every bootstrap (on reset: the next provision of the host starts from scratch).</summary>

@@ -10,15 +10,13 @@ namespace ImmutableInfra.Agent.Configuration;
 /// </summary>
 internal sealed class CredentialStore(string stateDir)
 {
-    private const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite;
     private const long MaxFileBytes = 64 * 1024;
 
     public string Path { get; } = global::System.IO.Path.Combine(stateDir, "credential");
 
     public void Save(Enrollment enrollment)
     {
-        Directory.CreateDirectory(stateDir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        AtomicFileWriter.Write(Path, JsonSerializer.SerializeToUtf8Bytes(enrollment, EnrollmentJsonContext.Default.Enrollment), OwnerOnly);
+        AtomicFileWriter.WriteOwnerOnly(Path, JsonSerializer.SerializeToUtf8Bytes(enrollment, EnrollmentJsonContext.Default.Enrollment));
     }
 
     /// <summary>The stored enrollment, or null when there is none (or it is unreadable: enrolling again is the remedy).</summary>

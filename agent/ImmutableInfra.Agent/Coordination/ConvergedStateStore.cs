@@ -10,7 +10,6 @@ namespace ImmutableInfra.Agent.Coordination;
 /// </summary>
 internal sealed class ConvergedStateStore(string stateDir)
 {
-    private const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite;
     private const long MaxFileBytes = 1024 * 1024;
 
     public string Path { get; } = global::System.IO.Path.Combine(stateDir, "converged-state.pb");
@@ -22,8 +21,7 @@ internal sealed class ConvergedStateStore(string stateDir)
         stored.ObservedAt = null;
         stored.Addresses.Clear();
         stored.Hostname = string.Empty;
-        Directory.CreateDirectory(stateDir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        AtomicFileWriter.Write(Path, stored.ToByteArray(), OwnerOnly);
+        AtomicFileWriter.WriteOwnerOnly(Path, stored.ToByteArray());
     }
 
     /// <summary>The stored state, or a fresh idle one (generation 0) when none is stored or it is unreadable.</summary>

@@ -33,6 +33,16 @@ internal static class AtomicFileWriter
         }
     }
 
+    /// <summary>
+    /// Writes agent state (credential, acknowledged generation, bootstrap journal): mode 0600, in a
+    /// directory created 0700 when missing, so no other local user can read or plant it.
+    /// </summary>
+    public static void WriteOwnerOnly(string path, ReadOnlySpan<byte> content)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(path) ?? "/", UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        Write(path, content, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+    }
+
     /// <summary>Appends by writing the old content plus the new atomically.</summary>
     public static void Append(string path, ReadOnlySpan<byte> content, UnixFileMode mode)
     {
