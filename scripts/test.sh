@@ -10,7 +10,7 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPE
 # Real peers and tools the tests drive (see README "What the tests run against").
 packages=(
   python3-grpcio python3-protobuf   # independent gRPC client/server for interop tests
-  util-linux e2fsprogs fdisk        # losetup, wipefs, blkdiscard, mkfs.ext4, sfdisk
+  util-linux mount e2fsprogs fdisk  # wipefs, blkdiscard, losetup, mount, mkfs.ext4, sfdisk
 )
 missing=()
 for p in "${packages[@]}"; do
