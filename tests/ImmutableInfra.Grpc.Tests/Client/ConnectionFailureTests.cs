@@ -15,12 +15,7 @@ public sealed class ConnectionFailureTests
         using var channel = GrpcChannel.ForAddress(new Uri($"http://127.0.0.1:{UnusedPort()}"));
         using var call = channel.DuplexStreamingCall(EchoMethods.Duplex);
 
-        var write = call.RequestStream.WriteAsync(new EchoRequest { Text = "first" });
-        var finished = await Task.WhenAny(write, Task.Delay(TimeSpan.FromSeconds(30)));
-
-        Assert.Same(write, finished);
-        var error = await Assert.ThrowsAsync<RpcException>(() => write);
-        Assert.Equal(StatusCode.Unavailable, error.StatusCode);
+        await AssertFirstWriteFailsAsync(call.RequestStream, StatusCode.Unavailable);
     }
 
     [Fact]
@@ -29,12 +24,7 @@ public sealed class ConnectionFailureTests
         using var channel = GrpcChannel.ForAddress(new Uri($"http://127.0.0.1:{UnusedPort()}"));
         using var call = channel.ClientStreamingCall(EchoMethods.ClientStream);
 
-        var write = call.RequestStream.WriteAsync(new EchoRequest { Text = "first" });
-        var finished = await Task.WhenAny(write, Task.Delay(TimeSpan.FromSeconds(30)));
-
-        Assert.Same(write, finished);
-        var error = await Assert.ThrowsAsync<RpcException>(() => write);
-        Assert.Equal(StatusCode.Unavailable, error.StatusCode);
+        await AssertFirstWriteFailsAsync(call.RequestStream, StatusCode.Unavailable);
     }
 
     // The server may answer a stream with its final status before reading anything (unknown method,
@@ -45,12 +35,10 @@ public sealed class ConnectionFailureTests
     {
         await using var server = await TestServer.StartAsync();
         using var channel = server.CreateChannel();
-        var unknown = new Method<EchoRequest, EchoReply>(MethodType.DuplexStreaming, EchoMethods.Duplex.ServiceName, "NoSuchStream",
-            EchoMethods.Duplex.RequestMarshaller, EchoMethods.Duplex.ResponseMarshaller);
 
         for (var attempt = 0; attempt < 20; attempt++)
         {
-            using var call = channel.DuplexStreamingCall(unknown);
+            using var call = channel.DuplexStreamingCall(NoSuchStream);
             var exchange = WriteThenReadAsync(call);
             var finished = await Task.WhenAny(exchange, Task.Delay(TimeSpan.FromSeconds(10)));
 
@@ -73,12 +61,10 @@ public sealed class ConnectionFailureTests
     {
         await using var server = await TestServer.StartAsync();
         using var channel = server.CreateChannel();
-        var unknown = new Method<EchoRequest, EchoReply>(MethodType.DuplexStreaming, EchoMethods.Duplex.ServiceName, "NoSuchStream",
-            EchoMethods.Duplex.RequestMarshaller, EchoMethods.Duplex.ResponseMarshaller);
 
         for (var attempt = 0; attempt < 10; attempt++)
         {
-            using var call = channel.DuplexStreamingCall(unknown);
+            using var call = channel.DuplexStreamingCall(NoSuchStream);
             var error = await Assert.ThrowsAsync<RpcException>(async () =>
             {
                 for (var write = 0; write < 50; write++)
@@ -90,6 +76,20 @@ public sealed class ConnectionFailureTests
 
             Assert.Equal(StatusCode.Unimplemented, error.StatusCode);
         }
+    }
+
+    // A duplex method the server does not serve: it answers with UNIMPLEMENTED before reading anything.
+    private static readonly Method<EchoRequest, EchoReply> NoSuchStream = new(MethodType.DuplexStreaming, EchoMethods.Duplex.ServiceName, "NoSuchStream",
+        EchoMethods.Duplex.RequestMarshaller, EchoMethods.Duplex.ResponseMarshaller);
+
+    private static async Task AssertFirstWriteFailsAsync(IClientStreamWriter<EchoRequest> requests, StatusCode expected)
+    {
+        var write = requests.WriteAsync(new EchoRequest { Text = "first" });
+        var finished = await Task.WhenAny(write, Task.Delay(TimeSpan.FromSeconds(30)));
+
+        Assert.Same(write, finished);
+        var error = await Assert.ThrowsAsync<RpcException>(() => write);
+        Assert.Equal(expected, error.StatusCode);
     }
 
     private static int UnusedPort()
