@@ -36,7 +36,7 @@ public sealed class ConnectionFailureTests
         await using var server = await TestServer.StartAsync();
         using var channel = server.CreateChannel();
 
-        for (var attempt = 0; attempt < 20; attempt++)
+        for (var attempt = 0; attempt < 200; attempt++)
         {
             using var call = channel.DuplexStreamingCall(NoSuchStream);
             var exchange = WriteThenReadAsync(call);

@@ -53,12 +53,7 @@ internal sealed class GrpcCall<TRequest, TResponse> : ICallState
         get
         {
             // Awaiting the headers alone (duplex before any read) must still drive the response.
-            var started = EnsureResponseStartedAsync();
-            if (!started.IsCompleted)
-            {
-                started.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-            }
-
+            ObserveFailure(EnsureResponseStartedAsync());
             return _headers.Task;
         }
     }
@@ -336,17 +331,43 @@ internal sealed class GrpcCall<TRequest, TResponse> : ICallState
 
         _request = request;
         _send = Channel.Invoker.SendAsync(request, _transportToken);
-        if (_streamingContent is { } streaming)
+        if (_streamingContent is not null)
         {
             // Writers wait for HttpClient to ask for the body. A request that fails before asking
-            // (nothing listening, a refused stream during a server's shutdown) never will, and a
-            // duplex caller that writes before it reads would wait forever: hand them the failure.
+            // (nothing listening, a refused stream during a server's shutdown) never will; nor may a
+            // request whose response already ended the stream (a trailers-only status such as
+            // UNIMPLEMENTED). A duplex caller that writes before it reads would wait forever, so the
+            // response is taken as soon as it arrives: its status, if final, releases the writers.
             _send.ContinueWith(
-                static (send, state) => ((StreamingRequestContent)state!).FailIfNotStarted(send.Exception?.InnerException ?? new OperationCanceledException()),
-                streaming,
+                static (send, state) => ((GrpcCall<TRequest, TResponse>)state!).OnStreamingSendCompleted(send),
+                this,
                 CancellationToken.None,
-                TaskContinuationOptions.NotOnRanToCompletion | TaskContinuationOptions.ExecuteSynchronously,
+                TaskContinuationOptions.None,
                 TaskScheduler.Default);
+        }
+    }
+
+    private void OnStreamingSendCompleted(Task<HttpResponseMessage> send)
+    {
+        if (!send.IsCompletedSuccessfully)
+        {
+            _streamingContent!.FailIfNotStarted(send.Exception?.InnerException ?? new OperationCanceledException());
+            return;
+        }
+
+        ObserveFailure(EnsureResponseStartedAsync());
+    }
+
+    // A response start nobody else awaits yet must not surface as an unobserved task exception.
+    private static void ObserveFailure(Task started)
+    {
+        if (!started.IsCompleted)
+        {
+            started.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        }
+        else if (started.IsFaulted)
+        {
+            _ = started.Exception;
         }
     }
 

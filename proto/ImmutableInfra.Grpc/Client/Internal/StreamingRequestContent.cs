@@ -38,7 +38,16 @@ internal sealed class StreamingRequestContent : HttpContent
         // reach the server before its first message (dotnet/runtime#30378).
         await stream.FlushAsync(cancellationToken).ConfigureAwait(false);
         _stream.TrySetResult(stream);
-        await _completed.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await _completed.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // HttpClient stops the body when the response ended first (a trailers-only status). Failing
+            // here would race that response: SendAsync could report "a task was canceled" instead of
+            // the server's status. A cancelled call is reported by HttpClient from its own token.
+        }
     }
 
     protected override bool TryComputeLength(out long length)
