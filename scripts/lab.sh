@@ -1,15 +1,11 @@
 #!/usr/bin/env bash
-# The project's main job. Until the coordinator's lab exists (issue 5) this runs what
-# works end to end today: the agent reads this host's real inventory, then the gRPC
-# layer and the Kubernetes watch cache are exercised for real against their in-process
-# servers by the benchmark commands (short runs).
+# The project's main job, the lab: an in-memory Kubernetes API server, a coordinator replica, simulated
+# hosts running the real agent over real gRPC, and a Cluster API simulator that creates a cluster
+# (3 control planes, then 2 workers, as KubeadmControlPlane and a MachineDeployment do) and deletes it
+# again. Exits 0 only when every machine was provisioned and every host came back Available.
+# Options go to the lab: --hosts N --control-planes N --workers N --coordinators N --timeout S --no-teardown --verbose
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
-dotnet build ImmutableInfra.sln -c Release -nologo -clp:ErrorsOnly
-echo "== agent: inventory of this host"
-dotnet agent/ImmutableInfra.Agent/bin/Release/net10.0/immutableinfra-agent.dll inventory --root / -o json
-echo "== gRPC layer: our server+client against plain Kestrel HTTP/2"
-dotnet run -c Release --no-build --project bench/ImmutableInfra.Grpc.Benchmarks -- "$@"
-echo "== Kubernetes layer: watch cache against the in-memory API server"
-dotnet run -c Release --no-build --project bench/ImmutableInfra.Kubernetes.Benchmarks -- "$@"
+dotnet build coordinator/ImmutableInfra.Lab -c Release -nologo -clp:ErrorsOnly
+exec dotnet coordinator/ImmutableInfra.Lab/bin/Release/net10.0/immutableinfra-lab.dll "$@"

@@ -125,7 +125,17 @@ internal sealed class KubeTransport : IDisposable
             message.Content.Headers.ContentType = new MediaTypeHeaderValue(request.ContentType ?? "application/json");
         }
 
-        return await _http.SendAsync(message, completion, cancellationToken).ConfigureAwait(false);
+        var method = new KeyValuePair<string, object?>("method", request.Method.Method);
+        KubeClientMetrics.Requests.Add(1, method);
+        var started = _time.GetTimestamp();
+        try
+        {
+            return await _http.SendAsync(message, completion, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            KubeClientMetrics.Duration.Record(_time.GetElapsedTime(started).TotalSeconds, method);
+        }
     }
 
     private static bool IsTransient(Exception e, CancellationToken caller) =>

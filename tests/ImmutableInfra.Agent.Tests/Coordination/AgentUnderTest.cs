@@ -4,6 +4,7 @@ using ImmutableInfra.Agent.Coordination;
 using ImmutableInfra.Agent.Hosting;
 using ImmutableInfra.Agent.Inventory;
 using ImmutableInfra.Agent.Platform;
+using ImmutableInfra.Agent.Simulation;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -117,7 +118,7 @@ internal sealed class RecordingNotifier : ISdNotifier
 /// <summary>A host for the agent: a VM-like fixture root and a state directory that outlive one agent process.</summary>
 internal sealed class TestHost : IDisposable
 {
-    private readonly Inventory.Fixtures.FixtureTree _tree = Inventory.Fixtures.HostFixtures.VirtioVm();
+    private readonly FixtureTree _tree = Inventory.Fixtures.HostFixtures.VirtioVm();
     private readonly TempDirectory _state = new();
 
     public string Root => _tree.Root;

@@ -4,6 +4,7 @@ using ImmutableInfra.Agent.Coordination;
 using ImmutableInfra.Agent.Hosting;
 using ImmutableInfra.Agent.Inventory;
 using ImmutableInfra.Agent.Platform;
+using ImmutableInfra.Agent.Simulation;
 using ImmutableInfra.Agent.Tests.Inventory.Fixtures;
 using Microsoft.Extensions.Logging.Abstractions;
 using NSubstitute;

@@ -1,5 +1,6 @@
 using ImmutableInfra.Agent.Inventory;
 using ImmutableInfra.Agent.Platform;
+using ImmutableInfra.Agent.Simulation;
 using ImmutableInfra.Agent.Tests.Inventory.Fixtures;
 using ImmutableInfra.Contract.V1;
 using NSubstitute;

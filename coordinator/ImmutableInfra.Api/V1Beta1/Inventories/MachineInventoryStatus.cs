@@ -28,6 +28,18 @@ public sealed class MachineInventoryStatus : IStatusWithConditions
     public string? AgentVersion { get; set; }
 
     /// <summary>
+    /// The coordinator replica serving the host's stream now; empty when the host has none. A replica that
+    /// dies cannot clear it, so the replica's own Lease tells whether it still stands.
+    /// </summary>
+    public string? ConnectedTo { get; set; }
+
+    /// <summary>The phase the agent last reported: Idle, Provisioning, Provisioned, Resetting or Failed.</summary>
+    public string? AgentPhase { get; set; }
+
+    /// <summary>Why the agent's last action failed, as it reported it.</summary>
+    public string? FailureReason { get; set; }
+
+    /// <summary>
     /// The generation of the desired state last sent to the agent. Stored here so it survives coordinator
     /// restarts and replica changes: generations stay monotonic per host, as the agent requires.
     /// </summary>

@@ -1,3 +1,5 @@
+using ImmutableInfra.Agent.Simulation;
+
 namespace ImmutableInfra.Agent.Tests.Inventory.Fixtures;
 
 /// <summary>The hosts the inventory tests read: shapes taken from real machines' sysfs and udev data.</summary>

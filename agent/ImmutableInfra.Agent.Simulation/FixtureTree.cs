@@ -1,13 +1,26 @@
-namespace ImmutableInfra.Agent.Tests.Inventory.Fixtures;
+namespace ImmutableInfra.Agent.Simulation;
 
 /// <summary>
 /// Builds a fake host root (sysfs, procfs, udev database) declaratively. Symlinks are made here
 /// rather than checked in, because sysfs depends on them and git on every checkout does not keep
 /// them faithfully.
 /// </summary>
-internal sealed class FixtureTree : IDisposable
+public sealed class FixtureTree : IDisposable
 {
-    private readonly TempDirectory _directory = new();
+    private readonly RootDirectory _directory;
+
+    /// <summary>A tree in a new temporary directory, deleted on dispose.</summary>
+    public FixtureTree()
+        : this(Path.Combine(Path.GetTempPath(), "ii-host-" + Guid.NewGuid().ToString("N")), owned: true)
+    {
+    }
+
+    /// <summary>A tree under <paramref name="root"/>; deleted on dispose only when <paramref name="owned"/>.</summary>
+    public FixtureTree(string root, bool owned)
+    {
+        Directory.CreateDirectory(root);
+        _directory = new RootDirectory(root, owned);
+    }
 
     public string Root => _directory.Path;
 
@@ -140,7 +153,7 @@ internal sealed class FixtureTree : IDisposable
 }
 
 /// <summary>How a fixture disk looks in sysfs and udev.</summary>
-internal sealed record DiskFixture(string Name, string DevicePath, string MajorMinor, long Sectors, string Udev)
+public sealed record DiskFixture(string Name, string DevicePath, string MajorMinor, long Sectors, string Udev)
 {
     public int Logical { get; init; } = 512;
 
@@ -157,4 +170,20 @@ internal sealed record DiskFixture(string Name, string DevicePath, string MajorM
     public string? SysfsModel { get; init; }
 
     public string? SysfsSerial { get; init; }
+}
+
+/// <summary>The directory a tree is written under; host paths are made relative to it.</summary>
+internal sealed class RootDirectory(string path, bool owned) : IDisposable
+{
+    public string Path { get; } = path;
+
+    public string Combine(string hostPath) => System.IO.Path.Combine(Path, hostPath.TrimStart('/'));
+
+    public void Dispose()
+    {
+        if (owned && Directory.Exists(Path))
+        {
+            Directory.Delete(Path, recursive: true);
+        }
+    }
 }

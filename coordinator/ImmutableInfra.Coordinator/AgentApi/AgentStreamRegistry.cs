@@ -1,0 +1,99 @@
+using System.Collections.Concurrent;
+
+namespace ImmutableInfra.Coordinator.AgentApi;
+
+/// <summary>
+/// The Sync streams this replica serves, by host. The host cache wakes a host's stream when its object
+/// changes; a newer stream of the same host replaces (and ends) an older one.
+/// </summary>
+internal sealed class AgentStreamRegistry
+{
+    private readonly ConcurrentDictionary<string, AgentStream> _streams = new(StringComparer.Ordinal);
+
+    public int Count => _streams.Count;
+
+    public AgentStream Open(string hostKey, CancellationToken callToken)
+    {
+        var stream = new AgentStream(hostKey, callToken);
+        _streams.AddOrUpdate(hostKey, stream, (_, older) =>
+        {
+            older.Replace();
+            return stream;
+        });
+        return stream;
+    }
+
+    public void Close(AgentStream stream) => _streams.TryRemove(new KeyValuePair<string, AgentStream>(stream.HostKey, stream));
+
+    public void Wake(string hostKey)
+    {
+        if (_streams.TryGetValue(hostKey, out var stream))
+        {
+            stream.Wake();
+        }
+    }
+
+    public bool IsOpen(string hostKey) => _streams.ContainsKey(hostKey);
+}
+
+/// <summary>One host's open stream: cancelled when replaced, woken when its object changes.</summary>
+internal sealed class AgentStream : IDisposable
+{
+    private readonly CancellationTokenSource _ended;
+    private readonly SemaphoreSlim _wake = new(0, 1);
+
+    public AgentStream(string hostKey, CancellationToken callToken)
+    {
+        HostKey = hostKey;
+        _ended = CancellationTokenSource.CreateLinkedTokenSource(callToken);
+    }
+
+    public string HostKey { get; }
+
+    public CancellationToken Token => _ended.Token;
+
+    public bool Replaced { get; private set; }
+
+    public void Wake()
+    {
+        try
+        {
+            _wake.Release();
+        }
+        catch (SemaphoreFullException)
+        {
+            // Already woken; one wake covers every change before it is taken.
+        }
+        catch (ObjectDisposedException)
+        {
+            // The stream ended.
+        }
+    }
+
+    public Task WaitAsync(CancellationToken cancellationToken) => _wake.WaitAsync(cancellationToken);
+
+    public void Replace()
+    {
+        Replaced = true;
+        End();
+    }
+
+    /// <summary>Ends the stream's work (the receive side finished, or sending failed).</summary>
+    public void End()
+    {
+        try
+        {
+            _ended.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // Ended on its own meanwhile.
+        }
+    }
+
+    public void Dispose()
+    {
+        _ended.Dispose();
+        _wake.Dispose();
+    }
+}

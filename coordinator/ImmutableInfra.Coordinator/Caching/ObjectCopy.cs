@@ -1,0 +1,17 @@
+using System.Text.Json;
+using ImmutableInfra.Kubernetes.Objects;
+
+namespace ImmutableInfra.Coordinator.Caching;
+
+/// <summary>Deep copies of cached objects (cached instances are shared and must never be changed).</summary>
+internal static class ObjectCopy
+{
+    public static T Of<T>(T item, ResourceDescriptor<T> descriptor)
+        where T : KubeObject =>
+        JsonSerializer.Deserialize(JsonSerializer.SerializeToUtf8Bytes(item, descriptor.TypeInfo), descriptor.TypeInfo)!;
+
+    /// <summary>Whether two objects serialise identically: a write that would change nothing is skipped.</summary>
+    public static bool SameJson<T>(T left, T right, ResourceDescriptor<T> descriptor)
+        where T : KubeObject =>
+        JsonSerializer.SerializeToUtf8Bytes(left, descriptor.TypeInfo).AsSpan().SequenceEqual(JsonSerializer.SerializeToUtf8Bytes(right, descriptor.TypeInfo));
+}

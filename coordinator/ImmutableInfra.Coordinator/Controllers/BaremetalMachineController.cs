@@ -1,0 +1,397 @@
+using System.Collections.Concurrent;
+using ImmutableInfra.Api.V1Beta1;
+using ImmutableInfra.Coordinator.AgentApi;
+using ImmutableInfra.Coordinator.Caching;
+using ImmutableInfra.Coordinator.Hosts;
+using ImmutableInfra.Coordinator.Observability;
+using ImmutableInfra.Kubernetes.Cache;
+using ImmutableInfra.Kubernetes.Objects;
+using ImmutableInfra.Kubernetes.Queue;
+
+namespace ImmutableInfra.Coordinator.Controllers;
+
+/// <summary>
+/// The InfraMachine contract: waits for the owner Machine and its bootstrap data Secret, claims one
+/// eligible host with an optimistic-concurrency write on that host, mirrors the host's progress, sets
+/// providerID, addresses and provisioned/ready, and on deletion resets and frees the host before letting
+/// the machine go. Honours <c>cluster.x-k8s.io/paused</c> and <c>Cluster.spec.paused</c>.
+/// </summary>
+internal sealed class BaremetalMachineController(
+    ResourceCaches caches, HostStatusWriter writer, EventRecorder events, TimeProvider time)
+{
+    public const string Name = "baremetalmachine";
+
+    private const int MaxClaimAttempts = 5;
+
+    private readonly ConcurrentDictionary<string, byte> _waitingForHost = new(StringComparer.Ordinal);
+
+    public void Watch(ControllerLoop loop)
+    {
+        caches.MachineCache.AddHandler(new ResourceChangeHandler<BaremetalMachine>(
+            m => loop.Enqueue(CacheKeys.Of(m)), (_, m) => loop.Enqueue(CacheKeys.Of(m)), m => _waitingForHost.TryRemove(CacheKeys.Of(m), out _)));
+        caches.CapiMachineCache.AddHandler(new ResourceChangeHandler<CapiMachine>(
+            m => EnqueueInfra(loop, m), (_, m) => EnqueueInfra(loop, m)));
+        caches.CapiClusterCache.AddHandler(new ResourceChangeHandler<CapiCluster>(onUpdate: (_, c) =>
+        {
+            foreach (var machine in caches.MachineCache.ByIndex(ResourceCaches.MachinesByCluster, CacheKeys.Of(c)))
+            {
+                loop.Enqueue(CacheKeys.Of(machine));
+            }
+        }));
+        caches.HostCache.AddHandler(new ResourceChangeHandler<MachineInventory>(
+            h => WakeWaiting(loop, h, null),
+            (previous, h) =>
+            {
+                EnqueueClaimant(loop, previous);
+                EnqueueClaimant(loop, h);
+                WakeWaiting(loop, h, previous);
+            },
+            h => EnqueueClaimant(loop, h)));
+        caches.PoolCache.AddHandler(new ResourceChangeHandler<MachineInventoryPool>(p => WakeAll(loop), (_, _) => WakeAll(loop)));
+    }
+
+    public async Task<WorkResult> ReconcileAsync(string key, CancellationToken ct)
+    {
+        var (namespaceName, name) = CacheKeys.Split(key);
+        var cached = caches.MachineCache.Get(namespaceName, name);
+        if (cached is null)
+        {
+            return WorkResult.Done;
+        }
+
+        var descriptor = InfrastructureResources.BaremetalMachines;
+        var machine = ObjectCopy.Of(cached, descriptor);
+        machine.Status ??= new BaremetalMachineStatus();
+        var owner = OwnerMachine(machine);
+        var clusterName = machine.Metadata.Labels?.GetValueOrDefault(ClusterApiLabels.ClusterName) ?? owner?.Spec?.ClusterName;
+        var cluster = clusterName is null ? null : caches.CapiClusterCache.Get(namespaceName, clusterName);
+        var now = time.GetUtcNow();
+
+        if (IsPaused(machine, cluster))
+        {
+            machine.Status.SetCondition(ConditionTypes.Paused, ConditionStatus.True, MachineConditions.Paused, "Reconciliation is paused", machine.Metadata.Generation, now);
+            await WriteStatusAsync(cached, machine, ct).ConfigureAwait(false);
+            return WorkResult.Done;
+        }
+
+        machine.Status.SetCondition(ConditionTypes.Paused, ConditionStatus.False, MachineConditions.NotPaused, null, machine.Metadata.Generation, now);
+        var claims = caches.HostCache.ByIndex(ResourceCaches.HostsByClaim, machine.Metadata.Uid ?? string.Empty);
+        var host = claims.Count > 0 ? claims[0] : null;
+        if (machine.Metadata.DeletionTimestamp is not null)
+        {
+            return await ReleaseAsync(cached, machine, host, ct).ConfigureAwait(false);
+        }
+
+        if (machine.Metadata.Finalizers?.Contains(MachineConditions.MachineFinalizer) != true)
+        {
+            machine.Metadata.Finalizers ??= [];
+            machine.Metadata.Finalizers.Add(MachineConditions.MachineFinalizer);
+            await caches.Machines.UpdateAsync(machine, ct).ConfigureAwait(false);
+            return WorkResult.Done; // The update's watch event brings us back with the new resourceVersion.
+        }
+
+        if (host is null)
+        {
+            var claimed = await ClaimAsync(key, machine, owner, clusterName, now, ct).ConfigureAwait(false);
+            await WriteStatusAsync(cached, machine, ct).ConfigureAwait(false);
+            if (claimed is null)
+            {
+                return WorkResult.Done;
+            }
+
+            host = claimed;
+        }
+
+        _waitingForHost.TryRemove(key, out _);
+        return await MirrorHostAsync(cached, machine, host, now, ct).ConfigureAwait(false);
+    }
+
+    private async Task<MachineInventory?> ClaimAsync(string key, BaremetalMachine machine, CapiMachine? owner, string? clusterName, DateTimeOffset now, CancellationToken ct)
+    {
+        machine.Status!.Phase = MachinePhase.Pending;
+        if (owner is null)
+        {
+            SetReady(machine, MachineConditions.WaitingForOwnerMachine, "Waiting for the Cluster API Machine that owns this object", now);
+            return null;
+        }
+
+        var secret = owner.Spec?.Bootstrap?.DataSecretName;
+        if (string.IsNullOrEmpty(secret))
+        {
+            SetReady(machine, MachineConditions.WaitingForBootstrapData, "Waiting for the Machine's bootstrap data Secret", now);
+            return null;
+        }
+
+        var poolName = machine.Spec?.PoolRef?.Name;
+        var pool = poolName is null ? null : caches.PoolCache.Get(machine.Metadata.Namespace, poolName);
+        if (pool is null)
+        {
+            SetReady(machine, MachineConditions.PoolNotFound, $"MachineInventoryPool {machine.Metadata.Namespace}/{poolName ?? "(none)"} does not exist", now);
+            _waitingForHost[key] = 0;
+            return null;
+        }
+
+        if (SelectorProblem(machine.Spec?.HostSelector) is { } problem)
+        {
+            SetReady(machine, MachineConditions.InvalidSpec, problem, now);
+            return null;
+        }
+
+        var failureDomain = owner.Spec?.FailureDomain is { Length: > 0 } fd ? fd : machine.Spec?.FailureDomain;
+        var candidates = caches.HostCache.ByIndex(ResourceCaches.HostsByPool, CacheKeys.Of(pool))
+            .Concat(pool.Spec?.InventoryNames is null && pool.Spec?.Selector is null ? [] : caches.HostCache.List())
+            .DistinctBy(h => h.Metadata.Uid)
+            .Where(h => HostEligibility.InPool(pool, h) && HostEligibility.WhyNot(h, machine.Spec?.HostSelector, failureDomain) is null)
+            // Each machine walks the hosts in its own order, so parallel claimants rarely race for one host.
+            .OrderBy(h => SpreadOrder(machine.Metadata.Uid, h.Metadata.Name))
+            .Take(MaxClaimAttempts)
+            .ToList();
+        var controlPlane = owner.Metadata.Labels?.ContainsKey(ClusterApiLabels.ControlPlane) == true
+            || machine.Metadata.Labels?.ContainsKey(ClusterApiLabels.ControlPlane) == true;
+        foreach (var candidate in candidates)
+        {
+            var won = false;
+            var written = await writer.UpdateAsync(candidate.Metadata.Namespace, candidate.Metadata.Name!, h =>
+            {
+                // Checked again on every attempt: a retry after a conflict sees the other claimant's write.
+                if (h.Status!.Claim is not null || h.Status.State != HostState.Available || h.Spec?.Maintenance == true)
+                {
+                    return false;
+                }
+
+                h.Status.Claim = new HostClaim
+                {
+                    MachineRef = new MachineReference { Namespace = machine.Metadata.Namespace, Name = machine.Metadata.Name, Uid = machine.Metadata.Uid },
+                    ClaimedAt = now,
+                    Cluster = clusterName is null ? null : CacheKeys.Of(machine.Metadata.Namespace, clusterName),
+                    BootstrapDataSecret = secret,
+                    ControlPlane = controlPlane,
+                    FailureDomain = HostEligibility.FailureDomainOf(h),
+                };
+                h.Status.DesiredGeneration = (h.Status.DesiredGeneration ?? 0) + 1;
+                won = true;
+                return true;
+            }, null, ct).ConfigureAwait(false);
+            if (won && written is not null && written.Status?.Claim?.MachineRef?.Uid == machine.Metadata.Uid)
+            {
+                if (machine.Metadata.CreationTimestamp is { } created)
+                {
+                    CoordinatorMetrics.ClaimDuration.Record((now - created).TotalSeconds);
+                }
+
+                await events.NormalAsync(machine, InfrastructureResources.BaremetalMachines.Kind, MachineConditions.Claimed,
+                    $"Claimed host {written.Metadata.Name}", ct).ConfigureAwait(false);
+                return written;
+            }
+        }
+
+        _waitingForHost[key] = 0;
+        SetReady(machine, MachineConditions.NoHostAvailable,
+            $"No Available host in pool {pool.Metadata.Name} matches the selector{(failureDomain is null ? string.Empty : $" in failure domain {failureDomain}")}", now);
+        return null;
+    }
+
+    private async Task<WorkResult> MirrorHostAsync(BaremetalMachine cached, BaremetalMachine machine, MachineInventory host, DateTimeOffset now, CancellationToken ct)
+    {
+        var status = machine.Status!;
+        var hostStatus = host.Status!;
+        status.HostRef = new HostReference { Name = host.Metadata.Name, Uid = host.Metadata.Uid };
+        status.FailureDomain = hostStatus.Claim?.FailureDomain;
+        status.BootstrapStep = hostStatus.Bootstrap is { } b && b.MachineUid == machine.Metadata.Uid && b.TotalSteps > 0
+            ? $"{b.Step}/{b.TotalSteps} {b.StepName}".TrimEnd()
+            : null;
+        var wasProvisioned = status.Initialization?.Provisioned == true;
+        switch (hostStatus.State)
+        {
+            case HostState.Provisioned:
+                status.Phase = MachinePhase.Provisioned;
+                status.Initialization = new InitializationStatus { Provisioned = true };
+                status.Ready = true;
+                status.Addresses = Addresses(host);
+                status.SetCondition(ConditionTypes.Ready, ConditionStatus.True, MachineConditions.Provisioned, null, machine.Metadata.Generation, now);
+                break;
+            case HostState.Failed:
+                status.Phase = MachinePhase.Failed;
+                SetReady(machine, MachineConditions.ProvisioningFailed, hostStatus.FailureReason ?? "the host reported a failure", now);
+                break;
+            case HostState.Offline:
+                SetReady(machine, MachineConditions.HostOffline, $"Host {host.Metadata.Name} has no agent stream", now);
+                break;
+            case HostState.Provisioning:
+                status.Phase = MachinePhase.Provisioning;
+                SetReady(machine, MachineConditions.Provisioning, status.BootstrapStep ?? "Running bootstrap data", now);
+                break;
+            default:
+                status.Phase = MachinePhase.Claimed;
+                SetReady(machine, MachineConditions.Claimed, $"Host {host.Metadata.Name} claimed; waiting for its agent", now);
+                break;
+        }
+
+        var providerId = ProviderIds.For(host);
+        if (status.Phase == MachinePhase.Provisioned && machine.Spec?.ProviderId != providerId)
+        {
+            // providerID is a spec field (contract): its own write, before the status that says "provisioned".
+            var withId = ObjectCopy.Of(cached, InfrastructureResources.BaremetalMachines);
+            withId.Spec ??= new BaremetalMachineSpec();
+            withId.Spec.ProviderId = providerId;
+            await caches.Machines.UpdateAsync(withId, ct).ConfigureAwait(false);
+            return WorkResult.Done;
+        }
+
+        await WriteStatusAsync(cached, machine, ct).ConfigureAwait(false);
+        if (!wasProvisioned && status.Initialization?.Provisioned == true)
+        {
+            if (hostStatus.Claim?.ClaimedAt is { } claimedAt)
+            {
+                CoordinatorMetrics.BootstrapDuration.Record((now - claimedAt).TotalSeconds);
+            }
+
+            await events.NormalAsync(machine, InfrastructureResources.BaremetalMachines.Kind, MachineConditions.Provisioned,
+                $"Host {host.Metadata.Name} is the machine's node ({providerId})", ct).ConfigureAwait(false);
+        }
+        else if (cached.Status?.Phase != MachinePhase.Failed && status.Phase == MachinePhase.Failed)
+        {
+            await events.WarningAsync(machine, InfrastructureResources.BaremetalMachines.Kind, MachineConditions.ProvisioningFailed,
+                hostStatus.FailureReason ?? "the host reported a failure", ct).ConfigureAwait(false);
+        }
+
+        return WorkResult.Done;
+    }
+
+    private async Task<WorkResult> ReleaseAsync(BaremetalMachine cached, BaremetalMachine machine, MachineInventory? host, CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        if (host is not null)
+        {
+            if (host.Status?.Claim?.Released != true)
+            {
+                var pool = host.Spec?.PoolRef?.Name is { } poolName ? caches.PoolCache.Get(host.Metadata.Namespace, poolName) : null;
+                await writer.UpdateAsync(host.Metadata.Namespace, host.Metadata.Name!, h =>
+                {
+                    if (h.Status!.Claim is not { } claim || claim.MachineRef?.Uid != machine.Metadata.Uid || claim.Released == true)
+                    {
+                        return false;
+                    }
+
+                    claim.Released = true;
+                    claim.WipePolicy = WipePolicies.Resolve(machine, h, pool);
+                    h.Status.DesiredGeneration = (h.Status.DesiredGeneration ?? 0) + 1;
+                    return true;
+                }, null, ct).ConfigureAwait(false);
+                await events.NormalAsync(machine, InfrastructureResources.BaremetalMachines.Kind, MachineConditions.Deprovisioning,
+                    $"Resetting host {host.Metadata.Name} before it returns to its pool", ct).ConfigureAwait(false);
+            }
+
+            machine.Status!.Phase = MachinePhase.Deprovisioning;
+            SetReady(machine, MachineConditions.Deprovisioning, $"Host {host.Metadata.Name} is being reset", now);
+            await WriteStatusAsync(cached, machine, ct).ConfigureAwait(false);
+            return WorkResult.Done; // The host's claim going away brings us back.
+        }
+
+        if (machine.Metadata.Finalizers?.Remove(MachineConditions.MachineFinalizer) == true)
+        {
+            var fresh = ObjectCopy.Of(cached, InfrastructureResources.BaremetalMachines);
+            fresh.Metadata.Finalizers?.Remove(MachineConditions.MachineFinalizer);
+            await caches.Machines.UpdateAsync(fresh, ct).ConfigureAwait(false);
+        }
+
+        return WorkResult.Done;
+    }
+
+    private async Task WriteStatusAsync(BaremetalMachine cached, BaremetalMachine machine, CancellationToken ct)
+    {
+        machine.Status!.ObservedGeneration = machine.Metadata.Generation;
+        if (!ObjectCopy.SameJson(cached, machine, InfrastructureResources.BaremetalMachines))
+        {
+            await caches.Machines.UpdateStatusAsync(machine, ct).ConfigureAwait(false);
+        }
+    }
+
+    private static void SetReady(BaremetalMachine machine, string reason, string message, DateTimeOffset now) =>
+        machine.Status!.SetCondition(ConditionTypes.Ready, ConditionStatus.False, reason, message, machine.Metadata.Generation, now);
+
+    // FNV-1a over "machine/host": stable, cheap, and different per machine.
+    private static ulong SpreadOrder(string? machineUid, string? host)
+    {
+        var hash = 14695981039346656037UL;
+        foreach (var c in $"{machineUid}/{host}")
+        {
+            hash = (hash ^ c) * 1099511628211UL;
+        }
+
+        return hash;
+    }
+
+    private static bool IsPaused(BaremetalMachine machine, CapiCluster? cluster) =>
+        machine.Metadata.Annotations?.ContainsKey(ClusterApiLabels.PausedAnnotation) == true || cluster?.Spec?.Paused == true;
+
+    private static string? SelectorProblem(HostSelector? selector)
+    {
+        if (selector?.MinMemory is { } memory && !memory.TryToInt64(out _))
+        {
+            return $"hostSelector.minMemory \"{memory}\" is not a Kubernetes quantity";
+        }
+
+        if (selector?.MinDiskSize is { } disk && !disk.TryToInt64(out _))
+        {
+            return $"hostSelector.minDiskSize \"{disk}\" is not a Kubernetes quantity";
+        }
+
+        return selector?.MinCpu is < 0 ? "hostSelector.minCPU must not be negative" : null;
+    }
+
+    private static List<MachineAddress> Addresses(MachineInventory host)
+    {
+        var addresses = new List<MachineAddress>();
+        if (host.Status?.Hostname is { Length: > 0 } hostname)
+        {
+            addresses.Add(new MachineAddress { Type = MachineAddressType.Hostname, Address = hostname });
+        }
+
+        foreach (var cidr in host.Status?.Addresses ?? [])
+        {
+            var slash = cidr.IndexOf('/', StringComparison.Ordinal);
+            addresses.Add(new MachineAddress { Type = MachineAddressType.InternalIP, Address = slash < 0 ? cidr : cidr[..slash] });
+        }
+
+        return addresses;
+    }
+
+    private CapiMachine? OwnerMachine(BaremetalMachine machine)
+    {
+        var owner = machine.Metadata.OwnerReferences?.FirstOrDefault(o => o.Kind == "Machine" && o.ApiVersion?.StartsWith("cluster.x-k8s.io/", StringComparison.Ordinal) == true);
+        return owner?.Name is null ? null : caches.CapiMachineCache.Get(machine.Metadata.Namespace, owner.Name) is { } m && m.Metadata.Uid == owner.Uid ? m : null;
+    }
+
+    private static void EnqueueInfra(ControllerLoop loop, CapiMachine machine)
+    {
+        if (machine.Spec?.InfrastructureRef is { Kind: "BaremetalMachine", Name: { } name })
+        {
+            loop.Enqueue(CacheKeys.Of(machine.Metadata.Namespace, name));
+        }
+    }
+
+    private static void EnqueueClaimant(ControllerLoop loop, MachineInventory host)
+    {
+        if (host.Status?.Claim?.MachineRef is { Name: { } name } machine)
+        {
+            loop.Enqueue(CacheKeys.Of(machine.Namespace, name));
+        }
+    }
+
+    private void WakeWaiting(ControllerLoop loop, MachineInventory host, MachineInventory? previous)
+    {
+        if (host.Status?.State == HostState.Available && previous?.Status?.State != HostState.Available)
+        {
+            WakeAll(loop);
+        }
+    }
+
+    private void WakeAll(ControllerLoop loop)
+    {
+        foreach (var key in _waitingForHost.Keys)
+        {
+            loop.Enqueue(key);
+        }
+    }
+}

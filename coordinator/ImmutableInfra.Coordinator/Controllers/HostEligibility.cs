@@ -1,0 +1,92 @@
+using ImmutableInfra.Api.V1Beta1;
+using ImmutableInfra.Coordinator.AgentApi;
+
+namespace ImmutableInfra.Coordinator.Controllers;
+
+/// <summary>
+/// Which hosts serve a pool and which of those a machine may claim: allow-list, labels, hardware minimums
+/// and failure domain, decided in one place.
+/// </summary>
+internal static class HostEligibility
+{
+    /// <summary>
+    /// Pool membership: the allow-list and the selector must both hold where set; a pool with neither serves
+    /// the hosts that registered through it.
+    /// </summary>
+    public static bool InPool(MachineInventoryPool pool, MachineInventory host)
+    {
+        if (host.Metadata.Namespace != pool.Metadata.Namespace)
+        {
+            return false;
+        }
+
+        var names = pool.Spec?.InventoryNames;
+        var selector = pool.Spec?.Selector;
+        if (names is null && selector is null)
+        {
+            return host.Spec?.PoolRef?.Name == pool.Metadata.Name;
+        }
+
+        return (names is null || names.Contains(host.Metadata.Name!)) && (selector is null || selector.Matches(host.Metadata.Labels));
+    }
+
+    /// <summary>The host's failure domain: its spec, else its zone label.</summary>
+    public static string? FailureDomainOf(MachineInventory host) =>
+        host.Spec?.FailureDomain is { Length: > 0 } domain ? domain : host.Metadata.Labels?.GetValueOrDefault(WellKnownLabels.Zone);
+
+    /// <summary>Why the host cannot serve the machine, or null when it can.</summary>
+    public static string? WhyNot(MachineInventory host, HostSelector? selector, string? failureDomain)
+    {
+        if (host.Status?.State != HostState.Available || host.Status.Claim is not null || host.Spec?.Maintenance == true)
+        {
+            return "not Available";
+        }
+
+        if (failureDomain is { Length: > 0 } && FailureDomainOf(host) != failureDomain)
+        {
+            return "other failure domain";
+        }
+
+        if (selector is null)
+        {
+            return null;
+        }
+
+        if (!selector.ToLabelSelector().Matches(host.Metadata.Labels))
+        {
+            return "labels do not match";
+        }
+
+        var inventory = host.Status.Inventory;
+        if (selector.MinCpu is { } cpus && (inventory?.Cpu?.Threads ?? 0) < cpus)
+        {
+            return "too few CPUs";
+        }
+
+        if (selector.MinMemory is { } memory && memory.TryToInt64(out var bytes) && (inventory?.Memory?.TotalBytes ?? 0) < bytes)
+        {
+            return "too little memory";
+        }
+
+        if (selector.MinDiskSize is not null || selector.DiskKind is not null)
+        {
+            long minDisk = 0;
+            if (selector.MinDiskSize is { } size && !size.TryToInt64(out minDisk))
+            {
+                return "minDiskSize is not a quantity";
+            }
+
+            var fits = (inventory?.Disks ?? []).Any(d => d.HoldsOs != true && d.Removable != true && d.ReadOnly != true
+                && (d.SizeBytes ?? 0) >= minDisk && (selector.DiskKind is not { } kind || KindOf(d) == kind));
+            if (!fits)
+            {
+                return "no data disk of the size and kind asked for";
+            }
+        }
+
+        return null;
+    }
+
+    private static DiskKind KindOf(DiskInfo disk) =>
+        disk.Transport == DiskTransport.Nvme ? DiskKind.Nvme : disk.Rotational == true ? DiskKind.Hdd : DiskKind.Ssd;
+}

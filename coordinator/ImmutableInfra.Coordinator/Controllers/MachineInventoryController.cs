@@ -1,0 +1,141 @@
+using ImmutableInfra.Api.V1Beta1;
+using ImmutableInfra.Coordinator.Caching;
+using ImmutableInfra.Coordinator.Hosts;
+using ImmutableInfra.Kubernetes.Cache;
+using ImmutableInfra.Kubernetes.Client;
+using ImmutableInfra.Kubernetes.Objects;
+using ImmutableInfra.Kubernetes.Queue;
+
+namespace ImmutableInfra.Coordinator.Controllers;
+
+/// <summary>
+/// Each host's life cycle on the leader: Offline after the grace period without a stream (a dead
+/// replica's hosts included), a released host's claim removed once its reset ended, a claim whose
+/// machine no longer exists released, and an Event for every state change.
+/// </summary>
+internal sealed class MachineInventoryController(
+    ResourceCaches caches, HostStatusWriter writer, HostLiveness liveness, EventRecorder events)
+{
+    public const string Name = "machineinventory";
+
+    /// <summary>Enqueues on host changes, on replica Lease changes (their hosts), and on machine deletions (their hosts).</summary>
+    public void Watch(ControllerLoop loop)
+    {
+        caches.HostCache.AddHandler(new ResourceChangeHandler<MachineInventory>(
+            h => loop.Enqueue(CacheKeys.Of(h)), (_, h) => loop.Enqueue(CacheKeys.Of(h))));
+        caches.ReplicaLeaseCache.AddHandler(new ResourceChangeHandler<Lease>(
+            onUpdate: (_, l) => EnqueueServedBy(loop, l), onDelete: l => EnqueueServedBy(loop, l)));
+        caches.MachineCache.AddHandler(new ResourceChangeHandler<BaremetalMachine>(onDelete: m =>
+        {
+            foreach (var host in caches.HostCache.ByIndex(ResourceCaches.HostsByClaim, m.Metadata.Uid ?? string.Empty))
+            {
+                loop.Enqueue(CacheKeys.Of(host));
+            }
+        }));
+    }
+
+    public async Task<WorkResult> ReconcileAsync(string key, CancellationToken ct)
+    {
+        var (namespaceName, name) = CacheKeys.Split(key);
+        var cached = caches.HostCache.Get(namespaceName, name);
+        if (cached is null)
+        {
+            return WorkResult.Done;
+        }
+
+        var before = cached.Status?.State;
+        var orphaned = cached.Status?.Claim is { Released: not true } && await IsOrphanedAsync(cached.Status.Claim.MachineRef, ct).ConfigureAwait(false);
+        TimeSpan? recheck = null;
+        var updated = await writer.UpdateAsync(namespaceName, name, host =>
+        {
+            var status = host.Status!;
+            if (HostStateMachine.ResetEnded(host))
+            {
+                status.Claim = null;
+                status.DesiredGeneration = (status.DesiredGeneration ?? 0) + 1;
+                return true;
+            }
+
+            if (orphaned && status.Claim is { Released: not true } claim && claim.MachineRef?.Uid == cached.Status!.Claim!.MachineRef?.Uid)
+            {
+                claim.Released = true;
+                claim.WipePolicy ??= WipePolicies.Resolve(null, host, PoolOf(host));
+                status.DesiredGeneration = (status.DesiredGeneration ?? 0) + 1;
+                return true;
+            }
+
+            return false;
+        }, host =>
+        {
+            var (offline, again) = liveness.Check(host);
+            recheck = again;
+            return offline;
+        }, ct).ConfigureAwait(false);
+
+        if (updated?.Status?.State is { } after && after != before)
+        {
+            var message = after == HostState.Offline
+                ? $"No agent stream for {liveness.Grace.TotalSeconds:0} s; host is Offline"
+                : $"Host is {after.ToApiString()} (was {(before is { } b ? b.ToApiString() : "new")})";
+            if (after is HostState.Offline or HostState.Failed)
+            {
+                await events.WarningAsync(updated, InfrastructureResources.MachineInventories.Kind, after.ToApiString(), message, ct).ConfigureAwait(false);
+            }
+            else
+            {
+                await events.NormalAsync(updated, InfrastructureResources.MachineInventories.Kind, after.ToApiString(), message, ct).ConfigureAwait(false);
+            }
+        }
+
+        return recheck is { } delay ? WorkResult.After(delay) : WorkResult.Done;
+    }
+
+    // A claim by a machine that is gone (or was re-created under the same name) is left behind: release it.
+    // The cache may lag the claim (another replica claimed for a machine this one has not seen yet), so
+    // a missing machine is confirmed at the source before anything is released.
+    private async Task<bool> IsOrphanedAsync(MachineReference? machine, CancellationToken ct)
+    {
+        if (machine is null || !caches.MachineCache.HasSynced)
+        {
+            return false;
+        }
+
+        var cached = caches.MachineCache.Get(machine.Namespace, machine.Name ?? string.Empty);
+        if (cached is not null && cached.Metadata.Uid == machine.Uid)
+        {
+            return false;
+        }
+
+        try
+        {
+            var current = await caches.Machines.GetAsync(machine.Namespace, machine.Name ?? string.Empty, ct).ConfigureAwait(false);
+            return current.Metadata.Uid != machine.Uid;
+        }
+        catch (KubeNotFoundException)
+        {
+            return true;
+        }
+    }
+
+    private MachineInventoryPool? PoolOf(MachineInventory host) =>
+        host.Spec?.PoolRef?.Name is { } pool ? caches.PoolCache.Get(host.Metadata.Namespace, pool) : null;
+
+    private void EnqueueServedBy(ControllerLoop loop, Lease lease)
+    {
+        var replica = lease.Spec?.HolderIdentity;
+        foreach (var host in caches.HostCache.List())
+        {
+            if (replica is not null && host.Status?.ConnectedTo == replica)
+            {
+                loop.Enqueue(CacheKeys.Of(host));
+            }
+        }
+    }
+}
+
+/// <summary>The data-disk wipe policy of a release: the machine's, else the host's, else the pool's default, else Metadata.</summary>
+internal static class WipePolicies
+{
+    public static WipePolicy Resolve(BaremetalMachine? machine, MachineInventory host, MachineInventoryPool? pool) =>
+        machine?.Spec?.WipePolicy ?? host.Spec?.WipePolicy ?? pool?.Spec?.Defaults?.WipePolicy ?? WipePolicy.Metadata;
+}

@@ -1,0 +1,120 @@
+using ImmutableInfra.Api.V1Beta1;
+using ImmutableInfra.Coordinator.AgentApi;
+using ImmutableInfra.Coordinator.Caching;
+using ImmutableInfra.Kubernetes.Cache;
+using ImmutableInfra.Kubernetes.Client;
+using ImmutableInfra.Kubernetes.Objects;
+using ImmutableInfra.Kubernetes.Queue;
+
+namespace ImmutableInfra.Coordinator.Controllers;
+
+/// <summary>A pool's host counts per state (written only when a count changes) and its registration token Secret.</summary>
+internal sealed class MachineInventoryPoolController(ResourceCaches caches, EventRecorder events, TimeProvider time)
+{
+    public const string Name = "machineinventorypool";
+
+    public const string TokenReady = "RegistrationTokenReady";
+
+    public void Watch(ControllerLoop loop)
+    {
+        caches.PoolCache.AddHandler(new ResourceChangeHandler<MachineInventoryPool>(p => loop.Enqueue(CacheKeys.Of(p)), (_, p) => loop.Enqueue(CacheKeys.Of(p))));
+        caches.HostCache.AddHandler(new ResourceChangeHandler<MachineInventory>(
+            h => EnqueuePools(loop, h),
+            (before, h) =>
+            {
+                if (before.Status?.State != h.Status?.State || before.Metadata.Labels?.Count != h.Metadata.Labels?.Count)
+                {
+                    EnqueuePools(loop, h);
+                }
+            },
+            h => EnqueuePools(loop, h)));
+    }
+
+    public async Task<WorkResult> ReconcileAsync(string key, CancellationToken ct)
+    {
+        var (namespaceName, name) = CacheKeys.Split(key);
+        var cached = caches.PoolCache.Get(namespaceName, name);
+        if (cached is null)
+        {
+            return WorkResult.Done;
+        }
+
+        var pool = ObjectCopy.Of(cached, InfrastructureResources.MachineInventoryPools);
+        var status = pool.Status ??= new MachineInventoryPoolStatus();
+        var now = time.GetUtcNow();
+        status.SetCounts(caches.HostCache.List()
+            .Where(h => HostEligibility.InPool(pool, h))
+            .Select(h => h.Status?.State ?? HostState.Registering));
+        var secretName = PoolTokens.SecretName(pool);
+        if (await EnsureTokenAsync(pool, secretName, ct).ConfigureAwait(false))
+        {
+            await events.NormalAsync(pool, InfrastructureResources.MachineInventoryPools.Kind, "RegistrationTokenCreated",
+                $"Created registration token Secret {secretName}", ct).ConfigureAwait(false);
+        }
+
+        status.SetCondition(TokenReady, ConditionStatus.True, "SecretPresent", $"Hosts register with the token in Secret {secretName}", pool.Metadata.Generation, now);
+        status.SetCondition(ConditionTypes.Ready, ConditionStatus.True, MachineConditions.Ready, null, pool.Metadata.Generation, now);
+        status.ObservedGeneration = pool.Metadata.Generation;
+        if (!ObjectCopy.SameJson(cached, pool, InfrastructureResources.MachineInventoryPools))
+        {
+            await caches.Pools.UpdateStatusAsync(pool, ct).ConfigureAwait(false);
+        }
+
+        return WorkResult.Done;
+    }
+
+    // Creates the token Secret when it does not exist (owned by the pool, so it goes with it). Returns whether it did.
+    private async Task<bool> EnsureTokenAsync(MachineInventoryPool pool, string secretName, CancellationToken ct)
+    {
+        try
+        {
+            await caches.Secrets.GetAsync(pool.Metadata.Namespace, secretName, ct).ConfigureAwait(false);
+            return false;
+        }
+        catch (KubeNotFoundException)
+        {
+        }
+
+        try
+        {
+            await caches.Secrets.CreateAsync(TokenSecret(pool, secretName, PoolTokens.NewToken()), ct).ConfigureAwait(false);
+            return true;
+        }
+        catch (KubeAlreadyExistsException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>A registration token Secret for <paramref name="pool"/>, owned by it.</summary>
+    public static Secret TokenSecret(MachineInventoryPool pool, string secretName, string token) => new()
+    {
+        ApiVersion = KubeResources.Secrets.ApiVersion,
+        Kind = KubeResources.Secrets.Kind,
+        Type = "Opaque",
+        Metadata = new ObjectMeta
+        {
+            Name = secretName,
+            Namespace = pool.Metadata.Namespace,
+            OwnerReferences =
+            [
+                new OwnerReference
+                {
+                    ApiVersion = InfrastructureResources.MachineInventoryPools.ApiVersion,
+                    Kind = InfrastructureResources.MachineInventoryPools.Kind,
+                    Name = pool.Metadata.Name,
+                    Uid = pool.Metadata.Uid,
+                },
+            ],
+        },
+        Data = new Dictionary<string, byte[]> { [PoolTokens.SecretKey(pool)] = System.Text.Encoding.UTF8.GetBytes(token) },
+    };
+
+    private void EnqueuePools(ControllerLoop loop, MachineInventory host)
+    {
+        foreach (var pool in caches.PoolCache.List().Where(p => HostEligibility.InPool(p, host)))
+        {
+            loop.Enqueue(CacheKeys.Of(pool));
+        }
+    }
+}

@@ -1,0 +1,74 @@
+using System.Net;
+
+namespace ImmutableInfra.Coordinator.Hosting;
+
+/// <summary>The coordinator's settings, from the command line and environment, validated at start.</summary>
+internal sealed record CoordinatorOptions
+{
+    /// <summary>Where the leader-election Lease and the replicas' Leases live.</summary>
+    public string Namespace { get; init; } = "immutableinfra-system";
+
+    /// <summary>This replica's name in Leases and in <c>status.connectedTo</c>; unique per process.</summary>
+    public string ReplicaId { get; init; } = $"{Environment.MachineName}-{Guid.NewGuid().ToString("N")[..6]}";
+
+    public IPEndPoint AgentApiEndpoint { get; init; } = new(IPAddress.Any, 9443);
+
+    public IPEndPoint HttpEndpoint { get; init; } = new(IPAddress.Any, 8080);
+
+    public string? TlsCertificateFile { get; init; }
+
+    public string? TlsPrivateKeyFile { get; init; }
+
+    /// <summary>Serve the agent API without TLS (lab and tests only).</summary>
+    public bool Insecure { get; init; }
+
+    /// <summary>Run the controllers only while holding the leader Lease. Off only to prove claims stay atomic without it.</summary>
+    public bool LeaderElect { get; init; } = true;
+
+    /// <summary>Run controllers at all (a replica may serve only agents).</summary>
+    public bool RunControllers { get; init; } = true;
+
+    /// <summary>A host is Offline after this long without a Sync stream.</summary>
+    public TimeSpan OfflineGracePeriod { get; init; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>How long a replica's Lease lasts; a dead replica's streams count as gone after it expires.</summary>
+    public TimeSpan ReplicaLeaseDuration { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The heartbeat interval told to agents.</summary>
+    public TimeSpan AgentHeartbeatInterval { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Registrations accepted per second (sustained) by this replica; more get RESOURCE_EXHAUSTED.</summary>
+    public double RegistrationsPerSecond { get; init; } = 50;
+
+    public int RegistrationBurst { get; init; } = 200;
+
+    public int ReconcileConcurrency { get; init; } = 4;
+
+    /// <summary>Kubernetes API requests per second for controllers (leases use their own client).</summary>
+    public double ApiQps { get; init; } = 200;
+
+    public int ApiBurst { get; init; } = 400;
+
+    /// <summary>Throws with the field's name when a setting cannot work.</summary>
+    public void Validate()
+    {
+        static void Require(bool ok, string field, string problem)
+        {
+            if (!ok)
+            {
+                throw new ArgumentException($"{field}: {problem}");
+            }
+        }
+
+        Require(!string.IsNullOrWhiteSpace(Namespace), "namespace", "must be set");
+        Require(!string.IsNullOrWhiteSpace(ReplicaId) && ReplicaId.Length <= 200, "replica-id", "must be 1-200 characters");
+        Require(Insecure || (TlsCertificateFile is not null && TlsPrivateKeyFile is not null), "tls-cert-file/tls-key-file",
+            "the agent API serves TLS; give both files, or --insecure for a lab");
+        Require(OfflineGracePeriod >= TimeSpan.FromSeconds(1), "offline-grace-period", "must be at least 1s");
+        Require(ReplicaLeaseDuration >= TimeSpan.FromSeconds(1), "replica-lease-duration", "must be at least 1s");
+        Require(AgentHeartbeatInterval >= TimeSpan.FromMilliseconds(100), "agent-heartbeat-interval", "must be at least 100ms");
+        Require(RegistrationsPerSecond > 0 && RegistrationBurst >= 1, "registration-rate", "must be positive");
+        Require(ReconcileConcurrency is >= 1 and <= 64, "reconcile-concurrency", "must be 1-64");
+        Require(ApiQps > 0 && ApiBurst >= 1, "api-qps", "must be positive");
+    }
+}

@@ -1,0 +1,37 @@
+using ImmutableInfra.Api.V1Beta1;
+using ImmutableInfra.Coordinator.Caching;
+
+namespace ImmutableInfra.Coordinator.Hosts;
+
+/// <summary>Whether a host has had a Sync stream within the grace period, from its object and the replicas' Leases.</summary>
+internal sealed class HostLiveness(ResourceCaches caches, TimeSpan grace, TimeProvider time)
+{
+    public TimeSpan Grace => grace;
+
+    /// <summary>
+    /// Offline, or when to look again: a host without a stream is Offline <c>grace</c> after its last
+    /// sighting; a host served by a replica whose Lease expired is Offline <c>grace</c> after the last renewal.
+    /// </summary>
+    public (bool Offline, TimeSpan? RecheckIn) Check(MachineInventory host)
+    {
+        var now = time.GetUtcNow();
+        var status = host.Status;
+        DateTimeOffset lastAlive;
+        if (status?.ConnectedTo is { Length: > 0 } replica)
+        {
+            if (ReplicaLeases.IsAlive(caches, caches.CoordinatorNamespace, replica, now, out var lastRenew))
+            {
+                return (false, null);
+            }
+
+            lastAlive = lastRenew == DateTimeOffset.MinValue ? status.LastSeen ?? now : lastRenew;
+        }
+        else
+        {
+            lastAlive = status?.LastSeen ?? host.Metadata.CreationTimestamp ?? now;
+        }
+
+        var silentFor = now - lastAlive;
+        return silentFor >= grace ? (true, null) : (false, grace - silentFor + TimeSpan.FromMilliseconds(50));
+    }
+}

@@ -1,0 +1,30 @@
+using System.Diagnostics.Metrics;
+
+namespace ImmutableInfra.Coordinator.Observability;
+
+/// <summary>The coordinator's instruments (meter <c>ImmutableInfra.Coordinator</c>); /metrics serves them in the Prometheus format.</summary>
+internal static class CoordinatorMetrics
+{
+    public const string MeterName = "ImmutableInfra.Coordinator";
+
+    public static readonly Meter Meter = new(MeterName);
+
+    public static Counter<long> Registrations { get; } = Meter.CreateCounter<long>("immutableinfra.agent_api.registrations", description: "Successful host registrations.");
+
+    public static Counter<long> AgentApiRejections { get; } = Meter.CreateCounter<long>("immutableinfra.agent_api.rejections", description: "Agent calls refused, by reason.");
+
+    public static Counter<long> Heartbeats { get; } = Meter.CreateCounter<long>("immutableinfra.agent_api.heartbeats", description: "Heartbeats received (they cost no API write).");
+
+    public static UpDownCounter<long> OpenStreams { get; } = Meter.CreateUpDownCounter<long>("immutableinfra.agent_api.open_streams", description: "Sync streams open on this replica.");
+
+    public static Counter<long> Reconciles { get; } = Meter.CreateCounter<long>("immutableinfra.controller.reconciles", description: "Reconciles, by controller and result.");
+
+    public static Histogram<double> ClaimDuration { get; } = Meter.CreateHistogram<double>("immutableinfra.machine.claim.duration", unit: "s",
+        description: "From BaremetalMachine creation to its host claimed.");
+
+    public static Histogram<double> BootstrapDuration { get; } = Meter.CreateHistogram<double>("immutableinfra.machine.bootstrap.duration", unit: "s",
+        description: "From host claimed to the machine provisioned.");
+
+    public static Histogram<double> CreationToDelivery { get; } = Meter.CreateHistogram<double>("immutableinfra.machine.creation_to_delivery.duration", unit: "s",
+        description: "From BaremetalMachine creation to its bootstrap data delivered to the host.");
+}

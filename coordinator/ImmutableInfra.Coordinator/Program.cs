@@ -1,0 +1,3 @@
+using ImmutableInfra.Coordinator.Cli;
+
+return await CoordinatorCommandLine.RunAsync(args, Console.Out, Console.Error).ConfigureAwait(false);

@@ -1,0 +1,137 @@
+using ImmutableInfra.Api.V1Beta1;
+using ImmutableInfra.Contract.V1;
+using ImmutableInfra.Grpc;
+using ImmutableInfra.Kubernetes.Objects;
+using ImmutableInfra.Lab;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace ImmutableInfra.Coordinator.Tests;
+
+/// <summary>
+/// The coordinator end to end: real controllers and agent API against the in-memory API server, with
+/// simulated hosts running the real agent over real gRPC.
+/// </summary>
+public sealed class EndToEndTests
+{
+    private static readonly TimeSpan Settle = TimeSpan.FromSeconds(60);
+
+    [Fact]
+    public async Task Lab_ProvisionsEveryMachine_AndTeardownReturnsEveryHost()
+    {
+        var options = new LabOptions { Hosts = 6, ControlPlanes = 3, Workers = 2, KubeadmTime = TimeSpan.FromMilliseconds(50), Timeout = Settle };
+        await using var lab = await LabEnvironment.StartAsync(options, NullLoggerFactory.Instance, CancellationToken.None);
+        using var output = new StringWriter();
+
+        var exit = await new LabRun(lab, output).RunAsync(CancellationToken.None);
+
+        Assert.Equal(0, exit);
+        var hosts = await lab.HostsAsync(CancellationToken.None);
+        Assert.Equal(6, hosts.Count);
+        Assert.All(hosts, h => Assert.Equal(HostState.Available, h.Status?.State));
+        // Every host went through a reset: its wipe report says so, and the OS disk was never wiped.
+        Assert.Equal(5, hosts.Count(h => h.Status?.Wipe?.Complete == true));
+        Assert.DoesNotContain(hosts.SelectMany(h => h.Status?.Wipe?.Disks ?? []), d => d.Disk?.Contains("vda", StringComparison.Ordinal) == true && d.State == Api.V1Beta1.DiskWipeState.Done);
+    }
+
+    [Fact]
+    public async Task ConcurrentClaims_TwoCoordinatorsWithoutLeaderElection_ClaimEveryHostAtMostOnce()
+    {
+        const int count = 50;
+        var options = new LabOptions { Hosts = count, Coordinators = 2, LeaderElect = false, KubeadmTime = TimeSpan.Zero, Timeout = Settle };
+        await using var lab = await LabEnvironment.StartAsync(options, NullLoggerFactory.Instance, CancellationToken.None);
+        await lab.CreatePoolAsync(CancellationToken.None);
+        await lab.StartHostsAsync(0, count, CancellationToken.None);
+        await Eventually.TrueAsync(async () => (await lab.HostsAsync(CancellationToken.None)).Count(h => h.Status?.State == HostState.Available) == count,
+            Settle, "every host Available", CancellationToken.None);
+        var capi = new ClusterApiSimulator(lab.Api, LabEnvironment.Namespace, "race");
+        await capi.CreateClusterAsync(CancellationToken.None);
+
+        await Task.WhenAll(Enumerable.Range(0, count).Select(i => capi.CreateMachineAsync($"race-md-{i}", controlPlane: false, firstControlPlane: false, CancellationToken.None)));
+
+        await Eventually.TrueAsync(async () => (await lab.MachinesAsync(CancellationToken.None)).Count(m => m.Status?.Initialization?.Provisioned == true) == count,
+            Settle, "every machine provisioned", CancellationToken.None);
+        var machines = await lab.MachinesAsync(CancellationToken.None);
+        var hosts = await lab.HostsAsync(CancellationToken.None);
+        Assert.Equal(count, machines.Select(m => m.Status!.HostRef!.Name).Distinct().Count());
+        Assert.Equal(count, hosts.Count(h => h.Status?.Claim is not null));
+        Assert.Equal(count, hosts.Select(h => h.Status!.Claim!.MachineRef!.Uid).Distinct().Count());
+        Assert.All(machines, m => Assert.Equal($"baremetal://{LabEnvironment.Namespace}/{m.Status!.HostRef!.Name}", m.Spec!.ProviderId));
+    }
+
+    [Fact]
+    public async Task AgentApi_RejectsWrongPoolToken_AndAnotherHostsCredential()
+    {
+        await using var lab = await LabEnvironment.StartAsync(new LabOptions { Hosts = 2, Timeout = Settle }, NullLoggerFactory.Instance, CancellationToken.None);
+        await lab.CreatePoolAsync(CancellationToken.None);
+        using var channel = GrpcChannel.ForAddress(lab.Coordinators[0].AgentApiAddress);
+        var client = new AgentServiceClient(channel);
+        var identity = new Contract.V1.HostIdentity { SystemUuid = "0a0b0c0d-0000-4000-8000-000000000001", Hostname = "intruder" };
+
+        var wrongToken = await Assert.ThrowsAsync<RpcException>(() => client.RegisterAsync(
+            new RegisterRequest { Pool = $"{LabEnvironment.Namespace}/{LabEnvironment.PoolName}", RegistrationToken = "not-the-token", Identity = identity }).ResponseAsync);
+        Assert.Equal(StatusCode.Unauthenticated, wrongToken.StatusCode);
+
+        var first = await client.RegisterAsync(new RegisterRequest { Pool = $"{LabEnvironment.Namespace}/{LabEnvironment.PoolName}", RegistrationToken = lab.PoolToken, Identity = identity }).ResponseAsync;
+        var second = await client.RegisterAsync(new RegisterRequest
+        {
+            Pool = $"{LabEnvironment.Namespace}/{LabEnvironment.PoolName}",
+            RegistrationToken = lab.PoolToken,
+            Identity = new Contract.V1.HostIdentity { SystemUuid = "0a0b0c0d-0000-4000-8000-000000000002", Hostname = "other" },
+        }).ResponseAsync;
+        Assert.NotEqual(first.InventoryName, second.InventoryName);
+
+        // The first host's credential, naming the second host's record on the stream.
+        var headers = new Metadata { { "authorization", "Bearer " + first.Credential } };
+        using var call = client.Sync(new CallOptions(Headers: headers, Deadline: DateTimeOffset.UtcNow.AddSeconds(10)));
+        await call.RequestStream.WriteAsync(new AgentMessage { Hello = new SyncHello { Namespace = second.Namespace, InventoryName = second.InventoryName } });
+        var denied = await Assert.ThrowsAsync<RpcException>(() => call.ResponseStream.MoveNext(CancellationToken.None));
+        Assert.Equal(StatusCode.PermissionDenied, denied.StatusCode);
+
+        // Nor may it fetch bootstrap data of a machine that did not claim it.
+        var fetch = await Assert.ThrowsAsync<RpcException>(() => client.FetchBootstrapDataAsync(
+            new FetchBootstrapDataRequest { MachineUid = "some-other-machine" }, new CallOptions(Headers: headers)).ResponseAsync);
+        Assert.Equal(StatusCode.PermissionDenied, fetch.StatusCode);
+
+        // A made-up credential is not a credential at all.
+        var forged = new Metadata { { "authorization", $"Bearer iih1.{second.Namespace}.{second.InventoryName}.forged" } };
+        var unauthenticated = await Assert.ThrowsAsync<RpcException>(() => client.FetchBootstrapDataAsync(
+            new FetchBootstrapDataRequest { MachineUid = "x" }, new CallOptions(Headers: forged)).ResponseAsync);
+        Assert.Equal(StatusCode.Unauthenticated, unauthenticated.StatusCode);
+    }
+
+    [Fact]
+    public async Task BadSpecs_GetAConditionWithAReason_AndMissingPoolWaits()
+    {
+        await using var lab = await LabEnvironment.StartAsync(new LabOptions { Hosts = 1, Timeout = Settle }, NullLoggerFactory.Instance, CancellationToken.None);
+        var clusters = lab.Api.Resource(InfrastructureResources.BaremetalClusters);
+        await clusters.CreateAsync(new BaremetalCluster
+        {
+            ApiVersion = InfrastructureResources.BaremetalClusters.ApiVersion,
+            Kind = InfrastructureResources.BaremetalClusters.Kind,
+            Metadata = new ObjectMeta { Name = "bad-vip", Namespace = LabEnvironment.Namespace },
+            Spec = new BaremetalClusterSpec { ControlPlaneLoadBalancer = new ControlPlaneLoadBalancer { Type = LoadBalancerType.Internal, Vip = "not-an-ip", Vrid = 7 } },
+        });
+        await Eventually.TrueAsync(async () => (await clusters.GetAsync(LabEnvironment.Namespace, "bad-vip")).Status?.GetCondition(ConditionTypes.Ready) is
+            { Status: ConditionStatus.False, Reason: "InvalidSpec" } c && c.Message!.Contains("not-an-ip", StringComparison.Ordinal),
+            Settle, "InvalidSpec on the cluster", CancellationToken.None);
+
+        // No pool exists: the machine waits with a reason instead of failing.
+        var capi = new ClusterApiSimulator(lab.Api, LabEnvironment.Namespace, "nopool");
+        await capi.CreateClusterAsync(CancellationToken.None);
+        await capi.CreateMachineAsync("nopool-md-0", controlPlane: false, firstControlPlane: false, CancellationToken.None);
+        var machines = lab.Api.Resource(InfrastructureResources.BaremetalMachines);
+        await Eventually.TrueAsync(async () => (await machines.GetAsync(LabEnvironment.Namespace, "nopool-md-0")).Status?.GetCondition(ConditionTypes.Ready)?.Reason == "PoolNotFound",
+            Settle, "PoolNotFound on the machine", CancellationToken.None);
+
+        // The second cluster on the same vrid as a valid one is flagged as a conflict; the first stays ready.
+        var good = lab.Api.Resource(InfrastructureResources.BaremetalClusters);
+        var nopool = await good.GetAsync(LabEnvironment.Namespace, "nopool");
+        Assert.Equal(ClusterApiSimulator.Vrid, nopool.Spec!.ControlPlaneLoadBalancer!.Vrid);
+        var rival = new ClusterApiSimulator(lab.Api, LabEnvironment.Namespace, "rival");
+        await rival.CreateClusterAsync(CancellationToken.None);
+        await Eventually.TrueAsync(async () => (await clusters.GetAsync(LabEnvironment.Namespace, "rival")).Status?.GetCondition(ConditionTypes.Ready)?.Reason == "Conflict",
+            Settle, "Conflict on the newer cluster", CancellationToken.None);
+        await Eventually.TrueAsync(async () => (await clusters.GetAsync(LabEnvironment.Namespace, "nopool")).Status?.Ready == true,
+            Settle, "the older cluster ready", CancellationToken.None);
+    }
+}
