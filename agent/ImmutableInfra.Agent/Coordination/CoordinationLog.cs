@@ -69,7 +69,4 @@ internal static partial class CoordinationLog
 
     [LoggerMessage(EventId = 4029, Level = LogLevel.Warning, Message = "Fetching bootstrap data for {MachineUid} failed: {Reason}; retrying in {Delay}")]
     public static partial void BootstrapFetchRetry(ILogger logger, string machineUid, string reason, TimeSpan delay);
-
-    [LoggerMessage(EventId = 4030, Level = LogLevel.Warning, Message = "Generation {Generation} carries a VIP role for {Cluster}; this agent does not manage VIPs yet")]
-    public static partial void VipRoleNotHandled(ILogger logger, long generation, string cluster);
 }

@@ -1,5 +1,6 @@
 using ImmutableInfra.Agent.Bootstrap;
 using ImmutableInfra.Agent.Reset;
+using ImmutableInfra.Agent.Vip;
 using ImmutableInfra.Contract.V1;
 using Microsoft.Extensions.Logging;
 
@@ -26,6 +27,7 @@ internal sealed class DesiredStateConverger(
     BootstrapExecutor executor,
     HostResetter resetter,
     LinkStatus status,
+    ControlPlaneVip vip,
     ILogger<DesiredStateConverger> logger)
 {
     private readonly Lock _gate = new();
@@ -40,6 +42,13 @@ internal sealed class DesiredStateConverger(
         lock (_gate)
         {
             var newest = Math.Max(Math.Max(tracker.AckedGeneration, _runningGeneration), _pending?.Generation ?? 0);
+            // The VIP role is a standing state, not an action: a resent generation (after an agent restart)
+            // must hand it over again, so it goes to the VIP component before the generation check.
+            if (desired.Generation >= newest)
+            {
+                vip.Offer(desired.VipRole);
+            }
+
             if (desired.Generation <= newest)
             {
                 CoordinationLog.GenerationAlreadyHandled(logger, desired.Generation, newest);
@@ -90,12 +99,6 @@ internal sealed class DesiredStateConverger(
 
     private async Task ConvergeAsync(DesiredState desired, CancellationToken cancellationToken)
     {
-        if (desired.VipRole is not null)
-        {
-            // Issue 6: the VIP arbiter takes desired.VipRole here. Until it exists the role is not acted on.
-            CoordinationLog.VipRoleNotHandled(logger, desired.Generation, desired.VipRole.Cluster);
-        }
-
         try
         {
             switch (desired.ActionCase)

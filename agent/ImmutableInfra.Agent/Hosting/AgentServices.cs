@@ -4,6 +4,7 @@ using ImmutableInfra.Agent.Coordination;
 using ImmutableInfra.Agent.Inventory;
 using ImmutableInfra.Agent.Platform;
 using ImmutableInfra.Agent.Reset;
+using ImmutableInfra.Agent.Vip;
 using ImmutableInfra.Contract.V1;
 using ImmutableInfra.Grpc;
 using Microsoft.Extensions.DependencyInjection;
@@ -43,6 +44,7 @@ internal static class AgentServices
         services.AddSingleton<ISdNotifier>(sp => sp.GetRequiredService<SdNotifier>());
         services.AddSingleton(sp => new AgentStatus(sp.GetRequiredService<ISdNotifier>()));
         AddCoordination(services, options);
+        AddVip(services);
         services.AddHostedService(sp => new AgentHostedService(
             options, sp.GetRequiredService<HostInventoryReader>(), sp.GetRequiredService<IAgentCoordination>(), sp.GetRequiredService<ISdNotifier>(),
             sp.GetRequiredService<AgentStatus>(), WatchdogSettings.FromEnvironment(), sp.GetRequiredService<TimeProvider>(),
@@ -69,7 +71,7 @@ internal static class AgentServices
         services.AddSingleton(sp => new DesiredStateConverger(
             sp.GetRequiredService<ObservedStateTracker>(), sp.GetRequiredService<ConvergedStateStore>(), sp.GetRequiredService<BootstrapDataFetcher>(),
             sp.GetRequiredService<BootstrapExecutor>(), sp.GetRequiredService<HostResetter>(), sp.GetRequiredService<LinkStatus>(),
-            sp.GetRequiredService<ILogger<DesiredStateConverger>>()));
+            sp.GetRequiredService<ControlPlaneVip>(), sp.GetRequiredService<ILogger<DesiredStateConverger>>()));
         services.AddSingleton(sp => new Enroller(
             options, sp.GetRequiredService<CoordinationOptions>(), sp.GetRequiredService<AgentServiceClient>(), sp.GetRequiredService<CredentialStore>(),
             sp.GetRequiredService<HostInventoryReader>(), sp.GetRequiredService<HostRoot>(), sp.GetRequiredService<SyncPacing>(),
@@ -85,7 +87,28 @@ internal static class AgentServices
             sp.GetRequiredService<ReconnectBackoff>(), sp.GetRequiredService<CoordinationOptions>(), sp.GetRequiredService<LinkStatus>(),
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<CoordinatorLink>>()));
         services.AddSingleton<IAgentCoordination>(sp => new AgentCoordination(
-            sp.GetRequiredService<CoordinatorLink>(), sp.GetRequiredService<DesiredStateConverger>(), sp.GetRequiredService<ObservedStateTracker>(),
-            sp.GetRequiredService<LinkStatus>()));
+            sp.GetRequiredService<CoordinatorLink>(), sp.GetRequiredService<DesiredStateConverger>(), sp.GetRequiredService<ControlPlaneVip>(),
+            sp.GetRequiredService<ObservedStateTracker>(), sp.GetRequiredService<LinkStatus>()));
+    }
+
+    private static void AddVip(IServiceCollection services)
+    {
+        var vip = new VipOptions();
+        vip.Validate();
+        services.AddSingleton(vip);
+        services.AddSingleton<ILocalAddresses, NetworkInterfaceLocalAddresses>();
+        services.AddSingleton<IVrrpGate>(sp => new TrackFileVrrpGate(sp.GetRequiredService<VipOptions>().TrackFilePath));
+        services.AddSingleton<ILeaseApiConnector>(sp => new KubeconfigLeaseApiConnector(sp.GetRequiredService<VipOptions>()));
+        services.AddSingleton(sp => new KeepalivedConfigFile(sp.GetRequiredService<VipOptions>(), sp.GetRequiredService<ISystemd>()));
+        services.AddSingleton(sp =>
+        {
+            var credentials = sp.GetRequiredService<CredentialStore>();
+            // The VIP role only arrives over an enrolled stream; the Lease identity is this host's MachineInventory name.
+            return new ControlPlaneVip(
+                sp.GetRequiredService<VipOptions>(), sp.GetRequiredService<ILocalAddresses>(), sp.GetRequiredService<KeepalivedConfigFile>(),
+                sp.GetRequiredService<IVrrpGate>(), sp.GetRequiredService<ILeaseApiConnector>(), sp.GetRequiredService<ObservedStateTracker>(),
+                () => credentials.Load()?.InventoryName ?? Environment.MachineName, sp.GetRequiredService<TimeProvider>(),
+                sp.GetRequiredService<ILoggerFactory>());
+        });
     }
 }

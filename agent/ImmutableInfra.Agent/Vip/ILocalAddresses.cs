@@ -1,0 +1,7 @@
+namespace ImmutableInfra.Agent.Vip;
+
+/// <summary>The host's interface addresses, read fresh on each call.</summary>
+internal interface ILocalAddresses
+{
+    IReadOnlyList<LocalAddress> All();
+}

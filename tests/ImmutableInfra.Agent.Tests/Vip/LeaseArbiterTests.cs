@@ -1,0 +1,239 @@
+using ImmutableInfra.Agent.Vip;
+
+namespace ImmutableInfra.Agent.Tests.Vip;
+
+/// <summary>Every transition of the arbiter (agent README, "VIP arbiter"), on a fake clock against a shared Lease store.</summary>
+public sealed class LeaseArbiterTests : IDisposable
+{
+    private readonly LeaseCluster _cluster = new();
+
+    private VipOptions Options => _cluster.Options;
+
+    public void Dispose() => _cluster.Dispose();
+
+    [Fact]
+    public async Task Bootstrap_HoldsVipByVrrpAlone_UntilApiserverAnswers_ThenLeadsWithoutAFlap()
+    {
+        var first = _cluster.AddHost("cp-1", initializing: true, connected: false);
+        var joining = _cluster.AddHost("cp-2", connected: false);
+
+        await _cluster.RunForAsync(TimeSpan.FromSeconds(3));
+        Assert.Equal(ArbiterState.Bootstrapping, first.State);
+        Assert.Equal(VrrpEligibility.Eligible, first.Gate);
+        Assert.Equal(VrrpEligibility.Barred, joining.Gate);
+
+        first.Connected = true;
+        await _cluster.RunForAsync(TimeSpan.FromSeconds(1));
+        Assert.Equal(ArbiterState.Leading, first.State);
+        Assert.Equal("cp-1", _cluster.Lease?.Spec?.HolderIdentity);
+        // Eligible from the first instant to now: the VIP never moved.
+        Assert.Equal([VrrpEligibility.Eligible], first.GateLog.Select(g => g.Eligibility));
+
+        joining.Connected = true;
+        await _cluster.RunForAsync(TimeSpan.FromSeconds(5));
+        Assert.Equal(ArbiterState.Following, joining.State);
+        Assert.Equal([VrrpEligibility.Barred], joining.GateLog.Select(g => g.Eligibility));
+    }
+
+    [Fact]
+    public async Task Bootstrap_SeeingAnotherHolder_Demotes()
+    {
+        var holder = _cluster.AddHost("cp-2");
+        await _cluster.RunForAsync(TimeSpan.FromSeconds(1));
+        var initializing = _cluster.AddHost("cp-1", initializing: true);
+
+        await _cluster.RunForAsync(TimeSpan.FromSeconds(1));
+
+        Assert.Equal(ArbiterState.Leading, holder.State);
+        Assert.Equal(ArbiterState.Following, initializing.State);
+        Assert.Equal(VrrpEligibility.Barred, initializing.Gate);
+    }
+
+    [Fact]
+    public async Task Bootstrap_EndsWhenTheRoleIsNoLongerInitializing()
+    {
+        var first = _cluster.AddHost("cp-1", initializing: true, connected: false);
+        await _cluster.RunForAsync(TimeSpan.FromSeconds(1));
+
+        first.Arbiter.Initializing = false;
+        await _cluster.RunForAsync(TimeSpan.FromSeconds(1));
+
+        Assert.Equal(ArbiterState.Following, first.State);
+        Assert.Equal(VrrpEligibility.Barred, first.Gate);
+    }
+
+    [Fact]
+    public async Task HolderApiserverDies_DemotesBeforeTheLeaseExpires_AndAnotherHostTakesOver()
+    {
+        var hosts = new[] { _cluster.AddHost("cp-1"), _cluster.AddHost("cp-2"), _cluster.AddHost("cp-3") };
+        await _cluster.RunForAsync(TimeSpan.FromSeconds(3));
+        var holder = Assert.Single(hosts, h => h.State == ArbiterState.Leading);
+        var transitions = _cluster.Lease!.Spec!.LeaseTransitions;
+
+        var failedAt = _cluster.Time.GetTimestamp();
+        holder.Fault = ApiFault.Unreachable;
+        await _cluster.RunForAsync(TimeSpan.FromSeconds(4));
+
+        var demotedAt = holder.GateLog.Last(g => g.Eligibility == VrrpEligibility.Barred).At;
+        var successor = Assert.Single(hosts, h => h.State == ArbiterState.Leading);
+        var promotedAt = successor.GateLog.Last(g => g.Eligibility == VrrpEligibility.Eligible).At;
+        Assert.Equal(ArbiterState.Following, holder.State);
+        // Its last renewal started before the fault, so stepping down within RenewDeadline of the fault is before expiry.
+        Assert.InRange(TimeSpan.FromTicks(demotedAt - failedAt), TimeSpan.Zero, Options.RenewDeadline + TimeSpan.FromMilliseconds(20));
+        Assert.True(promotedAt > demotedAt);
+        Assert.InRange(TimeSpan.FromTicks(promotedAt - failedAt), Options.LeaseDuration - Options.RetryPeriod, Options.LeaseDuration + (Options.RetryPeriod * 2));
+        Assert.Equal(1, _cluster.MaxFullyEligibleAtOnce);
+        // The fencing token moved on.
+        Assert.Equal(transitions + 1, _cluster.Lease!.Spec!.LeaseTransitions);
+        Assert.Equal((long)(transitions + 1)!, successor.Arbiter.Snapshot().LeaseTransitions);
+    }
+
+    [Fact]
+    public async Task WhateverVrrpDoes_OnlyTheLeaseHolderIsEverEligible()
+    {
+        // With VRRP cut, keepalived alone would make every host master; the arbiter bars all but the holder.
+        var hosts = new[] { _cluster.AddHost("cp-1"), _cluster.AddHost("cp-2"), _cluster.AddHost("cp-3") };
+
+        await _cluster.RunForAsync(TimeSpan.FromSeconds(30));
+
+        var holder = Assert.Single(hosts, h => h.State == ArbiterState.Leading);
+        Assert.Equal(1, _cluster.MaxFullyEligibleAtOnce);
+        Assert.All(hosts.Where(h => h != holder), h => Assert.Equal([VrrpEligibility.Barred], h.GateLog.Select(g => g.Eligibility)));
+    }
+
+    [Fact]
+    public async Task LostQuorum_LastHolderKeepsTheVipAtLowerPriority_NobodyElsePromotes()
+    {
+        var hosts = new[] { _cluster.AddHost("cp-1"), _cluster.AddHost("cp-2") };
+        await _cluster.RunForAsync(TimeSpan.FromSeconds(2));
+        var holder = Assert.Single(hosts, h => h.State == ArbiterState.Leading);
+        var other = hosts.Single(h => h != holder);
+
+        foreach (var host in hosts)
+        {
+            host.Fault = ApiFault.NoQuorum;
+        }
+
+        await _cluster.RunForAsync(TimeSpan.FromSeconds(20));
+
+        Assert.Equal(ArbiterState.Fallback, holder.State);
+        Assert.Equal(VrrpEligibility.Fallback, holder.Gate);
+        Assert.Equal(ArbiterState.Following, other.State);
+        Assert.Equal([VrrpEligibility.Barred], other.GateLog.Select(g => g.Eligibility));
+
+        // Its apiserver now dies as well: somebody else's may be the one that comes back, so it demotes.
+        holder.Fault = ApiFault.Unreachable;
+        await _cluster.RunForAsync(Options.RetryPeriod * 2 + Options.ProbeTimeout + TimeSpan.FromMilliseconds(100));
+        Assert.Equal(ArbiterState.Following, holder.State);
+        Assert.Equal(VrrpEligibility.Barred, holder.Gate);
+    }
+
+    [Fact]
+    public async Task QuorumReturns_ExactlyOneHostLeads()
+    {
+        var hosts = new[] { _cluster.AddHost("cp-1"), _cluster.AddHost("cp-2"), _cluster.AddHost("cp-3") };
+        await _cluster.RunForAsync(TimeSpan.FromSeconds(2));
+        foreach (var host in hosts)
+        {
+            host.Fault = ApiFault.NoQuorum;
+        }
+
+        await _cluster.RunForAsync(TimeSpan.FromSeconds(10));
+        foreach (var host in hosts)
+        {
+            host.Fault = ApiFault.None;
+        }
+
+        await _cluster.RunForAsync(TimeSpan.FromSeconds(3));
+
+        Assert.Single(hosts, h => h.State == ArbiterState.Leading);
+        Assert.All(hosts.Where(h => h.State != ArbiterState.Leading), h => Assert.Equal(VrrpEligibility.Barred, h.Gate));
+        Assert.Equal(1, _cluster.MaxFullyEligibleAtOnce);
+    }
+
+    [Fact]
+    public async Task OnlyTheHolderCannotWrite_AnotherLeads_AndTheFallbackHolderYieldsByPriorityThenDemotes()
+    {
+        var holder = _cluster.AddHost("cp-1");
+        await _cluster.RunForAsync(TimeSpan.FromSeconds(1));
+        var other = _cluster.AddHost("cp-2");
+        await _cluster.RunForAsync(TimeSpan.FromSeconds(1));
+
+        holder.Fault = ApiFault.NoQuorum;
+        await _cluster.RunForAsync(TimeSpan.FromSeconds(4));
+
+        // Both may hold the VIP by VRRP priority only: 100 beats 50, so keepalived gives it to the Lease holder.
+        Assert.Equal(ArbiterState.Leading, other.State);
+        Assert.Equal(ArbiterState.Fallback, holder.State);
+        Assert.Equal(1, _cluster.MaxFullyEligibleAtOnce);
+
+        holder.Fault = ApiFault.None;
+        await _cluster.RunForAsync(TimeSpan.FromSeconds(1));
+        Assert.Equal(ArbiterState.Following, holder.State);
+        Assert.Equal(VrrpEligibility.Barred, holder.Gate);
+    }
+
+    [Fact]
+    public async Task Rejoin_DoesNotMoveTheVip()
+    {
+        var holder = _cluster.AddHost("cp-1");
+        _cluster.AddHost("cp-2");
+        await _cluster.RunForAsync(TimeSpan.FromSeconds(2));
+        var transitions = _cluster.Lease!.Spec!.LeaseTransitions;
+        holder.GateLog.Clear();
+
+        var rejoined = _cluster.AddHost("cp-3");
+        await _cluster.RunForAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Equal(ArbiterState.Leading, holder.State);
+        Assert.Empty(holder.GateLog);
+        Assert.Equal([VrrpEligibility.Barred], rejoined.GateLog.Select(g => g.Eligibility));
+        Assert.Equal(transitions, _cluster.Lease!.Spec!.LeaseTransitions);
+    }
+
+    [Fact]
+    public async Task GracefulStop_DemotesFirst_ReleasesTheLease_SuccessorTakesOverWithinARetry()
+    {
+        var holder = _cluster.AddHost("cp-1");
+        var successor = _cluster.AddHost("cp-2");
+        await _cluster.RunForAsync(TimeSpan.FromSeconds(2));
+        Assert.Equal(ArbiterState.Leading, holder.State);
+        holder.GateLog.Clear();
+
+        await holder.StopAsync();
+        var stoppedAt = _cluster.Time.GetTimestamp();
+
+        // Barred while the Lease still named it, then released: never two eligible hosts.
+        var demotion = Assert.Single(holder.GateLog);
+        Assert.Equal((VrrpEligibility.Barred, "cp-1"), (demotion.Eligibility, demotion.LeaseHolder));
+        Assert.Null(_cluster.Lease?.Spec?.HolderIdentity);
+        Assert.Equal(ArbiterState.Stopped, holder.State);
+
+        await _cluster.RunForAsync(Options.RetryPeriod * 1.2 + TimeSpan.FromMilliseconds(20));
+        Assert.Equal(ArbiterState.Leading, successor.State);
+        Assert.True(successor.GateLog.Last().At - stoppedAt <= (Options.RetryPeriod * 1.2 + TimeSpan.FromMilliseconds(20)).Ticks);
+    }
+
+    [Fact]
+    public async Task WallClockJump_NeverHandsOverALiveLease()
+    {
+        var holder = _cluster.AddHost("cp-1");
+        var other = _cluster.AddHost("cp-2");
+        await _cluster.RunForAsync(TimeSpan.FromSeconds(2));
+
+        _cluster.Time.JumpWallClock(TimeSpan.FromHours(1));
+        await _cluster.RunForAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Equal(ArbiterState.Leading, holder.State);
+        Assert.Equal(ArbiterState.Following, other.State);
+        Assert.Equal(1, _cluster.MaxFullyEligibleAtOnce);
+    }
+
+    [Fact]
+    public void Options_RejectTimingsThatLeaveNoRoomToStepDown()
+    {
+        Assert.Throws<ArgumentException>(() => new VipOptions { LeaseDuration = TimeSpan.FromSeconds(1), RenewDeadline = TimeSpan.FromSeconds(0.9) }.Validate());
+        Assert.Throws<ArgumentException>(() => new VipOptions { RetryPeriod = TimeSpan.FromSeconds(1) }.Validate());
+        new VipOptions().Validate();
+    }
+}
