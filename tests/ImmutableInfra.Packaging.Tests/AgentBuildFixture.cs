@@ -1,0 +1,65 @@
+using System.Diagnostics;
+
+namespace ImmutableInfra.Packaging.Tests;
+
+/// <summary>
+/// One NativeAOT publish of the agent and one RPM built from it, shared by every test that needs them:
+/// the publish takes minutes, the RPM build seconds. Each is built on first use, so a filtered run that
+/// needs neither pays for neither.
+/// </summary>
+public sealed class AgentBuildFixture : IDisposable
+{
+    private readonly string _directory = Directory.CreateTempSubdirectory("immutableinfra-packaging-").FullName;
+    private readonly Lazy<string> _binary;
+    private readonly Lazy<string> _rpm;
+
+    public AgentBuildFixture()
+    {
+        _binary = new Lazy<string>(Publish);
+        _rpm = new Lazy<string>(BuildRpm);
+    }
+
+    /// <summary>The published NativeAOT agent binary.</summary>
+    public string Binary => _binary.Value;
+
+    /// <summary>The built immutableinfra-agent RPM.</summary>
+    public string Rpm => _rpm.Value;
+
+    public TimeSpan PublishTime { get; private set; }
+
+    public TimeSpan RpmBuildTime { get; private set; }
+
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
+
+    private string Publish()
+    {
+        var clock = Stopwatch.StartNew();
+        var output = Command.Check(Repository.Path("scripts/publish-agent-aot.sh"), [Path.Combine(_directory, "aot")], TimeSpan.FromMinutes(10));
+        PublishTime = clock.Elapsed;
+        var binary = output.Trim().Split('\n')[^1];
+        Assert.True(File.Exists(binary), $"publish printed {binary}, which does not exist");
+        return binary;
+    }
+
+    private string BuildRpm()
+    {
+        var binary = Binary;
+        var clock = Stopwatch.StartNew();
+        var output = Command.Check(
+            Repository.Path("scripts/build-rpm.sh"),
+            [Path.Combine(_directory, "rpm")],
+            TimeSpan.FromMinutes(5),
+            new Dictionary<string, string> { ["AGENT_BINARY"] = binary });
+        RpmBuildTime = clock.Elapsed;
+        var rpm = output.Trim().Split('\n')[^1];
+        Assert.True(File.Exists(rpm), $"build-rpm.sh printed {rpm}, which does not exist");
+        return rpm;
+    }
+}
+
+/// <summary>Tests that share the agent build (and run one after another: the build is CPU-bound).</summary>
+[CollectionDefinition(Name)]
+public sealed class AgentBuildGroup : ICollectionFixture<AgentBuildFixture>
+{
+    public const string Name = "agent build";
+}
