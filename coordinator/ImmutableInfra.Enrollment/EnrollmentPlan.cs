@@ -281,9 +281,9 @@ internal sealed partial class EnrollmentPlan
         }
 
         address = parsed;
-        var max = parsed.AddressFamily == AddressFamily.InterNetworkV6 ? 128 : 32;
-        // A /0 host address is never meant; it would also swallow every route.
-        return prefix is > 0 && prefix <= max && addressText.Contains(parsed.AddressFamily == AddressFamily.InterNetworkV6 ? ':' : '.', StringComparison.Ordinal);
+        var v6 = parsed.AddressFamily == AddressFamily.InterNetworkV6;
+        // A /0 host address is never meant. IPAddress also reads "10" as 0.0.0.10: only dotted or colon forms count.
+        return prefix > 0 && prefix <= (v6 ? 128 : 32) && addressText.Contains(v6 ? ':' : '.', StringComparison.Ordinal);
     }
 
     [GeneratedRegex("^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$")]

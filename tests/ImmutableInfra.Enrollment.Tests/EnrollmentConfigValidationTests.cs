@@ -15,6 +15,7 @@ public sealed class EnrollmentConfigValidationTests
         { "package URL not an rpm", Configs.Minimal with { AgentPackage = "https://repo.example.internal/agent.tar.gz" }, "is not an http(s) URL of an .rpm file" },
         { "address without prefix", WithNetwork(n => n with { Addresses = ["192.0.2.10"] }), "Network.Addresses entry '192.0.2.10' is not an address with prefix length" },
         { "prefix too long", WithNetwork(n => n with { Addresses = ["192.0.2.10/33"] }), "Network.Addresses entry '192.0.2.10/33'" },
+        { "address not dotted", WithNetwork(n => n with { Addresses = ["10/8"] }), "Network.Addresses entry '10/8'" },
         { "prefix not a number", WithNetwork(n => n with { Addresses = ["2001:db8::1/x"] }), "Network.Addresses entry '2001:db8::1/x'" },
         { "no addresses", WithNetwork(n => n with { Addresses = [] }), "Network.Addresses needs at least one address" },
         { "gateway of another family", WithNetwork(n => n with { Gateway = "2001:db8::1" }), "Network.Gateway '2001:db8::1' has no address of its family" },
