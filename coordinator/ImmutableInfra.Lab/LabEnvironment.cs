@@ -51,7 +51,7 @@ internal sealed class LabEnvironment : IAsyncDisposable
 
     public static async Task<LabEnvironment> StartAsync(LabOptions options, ILoggerFactory loggers, CancellationToken ct)
     {
-        var server = await InMemoryKubeApiServer.StartAsync(new InMemoryKubeApiServerOptions()).ConfigureAwait(false);
+        var server = await InMemoryKubeApiServer.StartAsync(new InMemoryKubeApiServerOptions(), cancellationToken: ct).ConfigureAwait(false);
         var assembly = typeof(LabEnvironment).Assembly;
         foreach (var resource in assembly.GetManifestResourceNames().Where(n => n.EndsWith(".yaml", StringComparison.Ordinal)))
         {
