@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace ImmutableInfra.Packaging.Tests;
 
 /// <summary>
@@ -25,17 +23,11 @@ public sealed class AgentBuildFixture : IDisposable
     /// <summary>The built immutableinfra-agent RPM.</summary>
     public string Rpm => _rpm.Value;
 
-    public TimeSpan PublishTime { get; private set; }
-
-    public TimeSpan RpmBuildTime { get; private set; }
-
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 
     private string Publish()
     {
-        var clock = Stopwatch.StartNew();
         var output = Command.Check(Repository.Path("scripts/publish-agent-aot.sh"), [Path.Combine(_directory, "aot")], TimeSpan.FromMinutes(10));
-        PublishTime = clock.Elapsed;
         var binary = output.Trim().Split('\n')[^1];
         Assert.True(File.Exists(binary), $"publish printed {binary}, which does not exist");
         return binary;
@@ -44,13 +36,11 @@ public sealed class AgentBuildFixture : IDisposable
     private string BuildRpm()
     {
         var binary = Binary;
-        var clock = Stopwatch.StartNew();
         var output = Command.Check(
             Repository.Path("scripts/build-rpm.sh"),
             [Path.Combine(_directory, "rpm")],
             TimeSpan.FromMinutes(5),
             new Dictionary<string, string> { ["AGENT_BINARY"] = binary });
-        RpmBuildTime = clock.Elapsed;
         var rpm = output.Trim().Split('\n')[^1];
         Assert.True(File.Exists(rpm), $"build-rpm.sh printed {rpm}, which does not exist");
         return rpm;
