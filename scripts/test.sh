@@ -11,6 +11,7 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPE
 packages=(
   python3-grpcio python3-protobuf   # independent gRPC client/server for interop tests
   util-linux mount e2fsprogs fdisk  # wipefs, blkdiscard, losetup, mount, mkfs.ext4, sfdisk
+  keepalived iproute2               # keepalived -t on the rendered VIP configs; real VRRP between netns (ip, bridge)
   rpm rpmlint clang zlib1g-dev      # rpmbuild and rpmlint of the agent RPM (NativeAOT publish needs clang, zlib)
   ignition shellcheck               # ignition-validate and shellcheck of the MicroOS enrollment renderers
   debootstrap systemd-container     # a Debian tree booted with systemd-nspawn for the unit under real systemd

@@ -94,7 +94,7 @@ internal static class KeepalivedConfigRenderer
         Line();
         Line("# Written by the agent's Lease arbiter: 0 Lease holder, -" + FallbackPenalty.ToString(CultureInfo.InvariantCulture)
             + " fallback holder, " + TrackFileFault.ToString(CultureInfo.InvariantCulture) + " barred (FAULT).");
-        Line($"vrrp_track_file {TrackFileName} {{");
+        Line($"track_file {TrackFileName} {{");
         Line($"    file \"{trackFilePath}\"");
         Line("    weight 1");
         Line($"    init_file {TrackFileFault.ToString(CultureInfo.InvariantCulture)}");

@@ -40,6 +40,8 @@ internal sealed class LeaseArbiter : IDisposable
     private long _transitions;
     private DateTimeOffset? _lastTransition;
     private long? _apiAnsweredAt;
+    private bool _stopping;
+    private long _handoverDeadline;
 
     public LeaseArbiter(
         string identity, string leaseNamespace, string leaseName, bool initializing, VipOptions options, ILeaseApiConnector connector, IVrrpGate gate,
@@ -105,6 +107,11 @@ internal sealed class LeaseArbiter : IDisposable
             return _options.RetryPeriod;
         }
 
+        if (_stopping)
+        {
+            return await HandoverStepAsync(cancellationToken).ConfigureAwait(false);
+        }
+
         SyncGate();
         if (_state is ArbiterState.Bootstrapping or ArbiterState.Following && (_api is null || _connectedInitializing != _initializing))
         {
@@ -129,16 +136,77 @@ internal sealed class LeaseArbiter : IDisposable
         return _state is ArbiterState.Leading or ArbiterState.Fallback && delay > _options.RetryPeriod ? _options.RetryPeriod : delay;
     }
 
-    /// <summary>Graceful stop: demote first, then release the Lease so a successor takes over at once.</summary>
+    /// <summary>
+    /// Graceful stop, as a handover: release the Lease while still VRRP master, demote as soon as a successor
+    /// holds it (its keepalived is then a BACKUP hearing us, and our priority-0 advert lets it take over at
+    /// once), or after 3 x RetryPeriod when nobody takes it. A successor cannot become master without
+    /// hearing us before its master-down interval (3 x advert interval), so with RetryPeriod/2 well under that,
+    /// even a VRRP cut during the handover does not give two masters. Returns once demoted.
+    /// </summary>
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        Enter(ArbiterState.Stopped, "graceful stop");
-        if (_elector is not null)
+        await BeginStopAsync(cancellationToken).ConfigureAwait(false);
+        while (_state != ArbiterState.Stopped)
         {
-            using var timeout = new CancellationTokenSource(_options.RenewDeadline, _time);
-            using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
-            await _elector.ReleaseAsync(linked.Token).ConfigureAwait(false);
+            var delay = await StepAsync(cancellationToken).ConfigureAwait(false);
+            await Task.Delay(delay, _time, cancellationToken).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>Releases the Lease (or demotes at once when not holding it); the following steps finish the handover.</summary>
+    public async Task BeginStopAsync(CancellationToken cancellationToken)
+    {
+        if (_stopping || _state == ArbiterState.Stopped)
+        {
+            return;
+        }
+
+        if (_state != ArbiterState.Leading || _elector is null)
+        {
+            Enter(ArbiterState.Stopped, "graceful stop");
+            return;
+        }
+
+        _stopping = true;
+        _handoverDeadline = _time.GetTimestamp() + (long)((_options.RetryPeriod * 3).TotalSeconds * _time.TimestampFrequency);
+        using var bound = new CancellationTokenSource(_options.RetryPeriod * 3, _time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, bound.Token);
+        await _elector.ReleaseAsync(linked.Token).ConfigureAwait(false);
+    }
+
+    // One step of the handover: demote once the Lease names anyone (a successor, or still us because the
+    // release did not land and we no longer renew), or once the bound has passed.
+    private async Task<TimeSpan> HandoverStepAsync(CancellationToken cancellationToken)
+    {
+        var remaining = TimeSpan.FromSeconds((double)(_handoverDeadline - _time.GetTimestamp()) / _time.TimestampFrequency);
+        if (remaining <= TimeSpan.Zero || _leases is null)
+        {
+            Enter(ArbiterState.Stopped, "graceful stop: nobody took the released Lease in time");
+            return _options.RetryPeriod;
+        }
+
+        using var bound = new CancellationTokenSource(remaining, _time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, bound.Token);
+        try
+        {
+            var holder = (await _leases.GetAsync(_leaseNamespace, _leaseName, linked.Token).ConfigureAwait(false)).Spec?.HolderIdentity;
+            lock (_lock)
+            {
+                _holder = string.IsNullOrEmpty(holder) ? null : holder;
+            }
+
+            if (!string.IsNullOrEmpty(holder))
+            {
+                Enter(ArbiterState.Stopped, $"graceful stop: handed over to {holder}");
+                return _options.RetryPeriod;
+            }
+        }
+        catch (Exception e) when (e is KubeApiException or KubeConnectionException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        {
+            // Asked again at the next step, until the bound.
+        }
+
+        return remaining < _options.RetryPeriod / 2 ? remaining : _options.RetryPeriod / 2;
     }
 
     public void Dispose() => _api?.Dispose();
@@ -237,7 +305,8 @@ internal sealed class LeaseArbiter : IDisposable
     // Called inside the elector's tick when it steps down (renew deadline passed, or another holder seen).
     private void LoseLease()
     {
-        if (_state == ArbiterState.Stopped)
+        // The release during a graceful stop steps the elector down too; StopAsync decides when to demote.
+        if (_state == ArbiterState.Stopped || _stopping)
         {
             return;
         }

@@ -48,5 +48,12 @@ internal sealed class VipOptions
         {
             throw new ArgumentException("VipOptions: LeaseDuration > RenewDeadline + ProbeTimeout, RenewDeadline > 1.2 x RetryPeriod > 0 and ConfigRetry > 0 are required");
         }
+
+        // A graceful stop keeps the VIP for up to 3 x RetryPeriod after its last renewal started (plus one
+        // period): that must end before anyone may take the Lease over.
+        if (RetryPeriod * 4 >= LeaseDuration)
+        {
+            throw new ArgumentException("VipOptions: LeaseDuration > 4 x RetryPeriod is required");
+        }
     }
 }

@@ -192,7 +192,7 @@ public sealed class LeaseArbiterTests : IDisposable
     }
 
     [Fact]
-    public async Task GracefulStop_DemotesFirst_ReleasesTheLease_SuccessorTakesOverWithinARetry()
+    public async Task GracefulStop_ReleasesFirst_DemotesOnceASuccessorHolds_NeverTwoEligible()
     {
         var holder = _cluster.AddHost("cp-1");
         var successor = _cluster.AddHost("cp-2");
@@ -201,17 +201,47 @@ public sealed class LeaseArbiterTests : IDisposable
         holder.GateLog.Clear();
 
         await holder.StopAsync();
+        Assert.Null(_cluster.Lease?.Spec?.HolderIdentity);
+        Assert.Empty(holder.GateLog);
+        await _cluster.RunForAsync((Options.RetryPeriod * 1.2) + TimeSpan.FromMilliseconds(150));
+
+        Assert.Equal(ArbiterState.Leading, successor.State);
+        Assert.Equal(ArbiterState.Stopped, holder.State);
+        // Barred once the Lease named the successor, within half a retry period of its promotion.
+        var demotion = Assert.Single(holder.GateLog);
+        Assert.Equal((VrrpEligibility.Barred, "cp-2"), (demotion.Eligibility, demotion.LeaseHolder));
+        var promotedAt = successor.GateLog.Last(g => g.Eligibility == VrrpEligibility.Eligible).At;
+        Assert.InRange(TimeSpan.FromTicks(demotion.At - promotedAt), TimeSpan.Zero, (Options.RetryPeriod / 2) + TimeSpan.FromMilliseconds(10));
+    }
+
+    [Fact]
+    public async Task GracefulStop_WithNobodyToTakeOver_DemotesWithinThreeRetryPeriods()
+    {
+        var lone = _cluster.AddHost("cp-1");
+        await _cluster.RunForAsync(TimeSpan.FromSeconds(1));
+        lone.GateLog.Clear();
         var stoppedAt = _cluster.Time.GetTimestamp();
 
-        // Barred while the Lease still named it, then released: never two eligible hosts.
-        var demotion = Assert.Single(holder.GateLog);
-        Assert.Equal((VrrpEligibility.Barred, "cp-1"), (demotion.Eligibility, demotion.LeaseHolder));
-        Assert.Null(_cluster.Lease?.Spec?.HolderIdentity);
-        Assert.Equal(ArbiterState.Stopped, holder.State);
+        await lone.StopAsync();
+        await _cluster.RunForAsync((Options.RetryPeriod * 3) + TimeSpan.FromMilliseconds(20));
 
-        await _cluster.RunForAsync(Options.RetryPeriod * 1.2 + TimeSpan.FromMilliseconds(20));
-        Assert.Equal(ArbiterState.Leading, successor.State);
-        Assert.True(successor.GateLog.Last().At - stoppedAt <= (Options.RetryPeriod * 1.2 + TimeSpan.FromMilliseconds(20)).Ticks);
+        var demotion = Assert.Single(lone.GateLog);
+        Assert.Equal(VrrpEligibility.Barred, demotion.Eligibility);
+        Assert.InRange(TimeSpan.FromTicks(demotion.At - stoppedAt), TimeSpan.Zero, (Options.RetryPeriod * 3) + TimeSpan.FromMilliseconds(10));
+        Assert.Null(_cluster.Lease?.Spec?.HolderIdentity);
+    }
+
+    [Fact]
+    public async Task GracefulStop_WhileFollowing_JustBars()
+    {
+        _cluster.AddHost("cp-1");
+        var follower = _cluster.AddHost("cp-2");
+        await _cluster.RunForAsync(TimeSpan.FromSeconds(1));
+
+        await follower.StopAsync();
+
+        Assert.Equal((ArbiterState.Stopped, VrrpEligibility.Barred), (follower.State, follower.Gate));
+        Assert.Equal("cp-1", _cluster.Lease?.Spec?.HolderIdentity);
     }
 
     [Fact]
@@ -234,6 +264,7 @@ public sealed class LeaseArbiterTests : IDisposable
     {
         Assert.Throws<ArgumentException>(() => new VipOptions { LeaseDuration = TimeSpan.FromSeconds(1), RenewDeadline = TimeSpan.FromSeconds(0.9) }.Validate());
         Assert.Throws<ArgumentException>(() => new VipOptions { RetryPeriod = TimeSpan.FromSeconds(1) }.Validate());
+        Assert.Throws<ArgumentException>(() => new VipOptions { RetryPeriod = TimeSpan.FromSeconds(0.4), RenewDeadline = TimeSpan.FromSeconds(0.9), LeaseDuration = TimeSpan.FromSeconds(1.5) }.Validate());
         new VipOptions().Validate();
     }
 }

@@ -197,9 +197,10 @@ internal sealed class SimulatedHost
         NextStepAt = _cluster.Time.GetTimestamp() + delay.Ticks;
     }
 
+    /// <summary>Starts a graceful stop; the cluster's steps carry the handover on until the arbiter is Stopped.</summary>
     public async Task StopAsync()
     {
-        Running = false;
-        await Arbiter.StopAsync(CancellationToken.None);
+        await Arbiter.BeginStopAsync(CancellationToken.None);
+        NextStepAt = _cluster.Time.GetTimestamp();
     }
 }

@@ -1,0 +1,191 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using ImmutableInfra.Agent.Vip;
+
+namespace ImmutableInfra.Agent.VipNet.Harness;
+
+/// <summary>One simulated control-plane host: its namespace thread, keepalived process, arbiter and files.</summary>
+internal sealed class VipNode(int index, string netns, IPAddress address) : IDisposable
+{
+    private const int MaxLogLines = 200;
+    private readonly string _dir = Directory.CreateTempSubdirectory("ii-vipnet-").FullName;
+    private Process? _keepalived;
+    private CancellationTokenSource? _arbiterStop;
+    private Task? _arbiterRun;
+    private Socket? _responder;
+
+    public int Index { get; } = index;
+
+    public string Netns { get; } = netns;
+
+    public IPAddress Address { get; } = address;
+
+    public NetnsThread? Thread { get; set; }
+
+    public LeaseArbiter? Arbiter { get; set; }
+
+    /// <summary>Crashed: holds nothing, whatever its (downed) interface still carries.</summary>
+    public bool Dead { get; set; }
+
+    public string ConfigFile => Path.Combine(_dir, "keepalived.conf");
+
+    public string TrackFile => Path.Combine(_dir, "vip-eligibility");
+
+    public ConcurrentQueue<string> Log { get; } = new();
+
+    public Action<Exception>? Died { get; set; }
+
+    /// <summary>Answers every TCP connection on :7000 with this host's index, so the client can tell who holds the VIP.</summary>
+    public async Task StartResponderAsync()
+    {
+        _responder = await Thread!.CreateTcpSocketAsync(AddressFamily.InterNetwork).ConfigureAwait(false);
+        _responder.Bind(new IPEndPoint(IPAddress.Any, VipCluster.ProbePort));
+        _responder.Listen(64);
+        var listener = _responder;
+        _ = Task.Run(async () =>
+        {
+            while (true)
+            {
+                Socket connection;
+                try
+                {
+                    connection = await listener.AcceptAsync().ConfigureAwait(false);
+                }
+                catch (Exception e) when (e is SocketException or ObjectDisposedException)
+                {
+                    return;
+                }
+
+                using (connection)
+                {
+                    try
+                    {
+                        await connection.SendAsync(new[] { (byte)Index }, SocketFlags.None).ConfigureAwait(false);
+                    }
+                    catch (SocketException)
+                    {
+                        // The client gave up first.
+                    }
+                }
+            }
+        });
+    }
+
+    public void StartKeepalived()
+    {
+        // -P: VRRP only (this kernel has no IPVS); -n: no daemon; pid files of its own so instances never meet.
+        var psi = new ProcessStartInfo("ip", ["netns", "exec", Netns, "keepalived", "-n", "-l", "-D", "-P", "-f", ConfigFile,
+            "-p", Path.Combine(_dir, "keepalived.pid"), "-r", Path.Combine(_dir, "vrrp.pid"), "-c", Path.Combine(_dir, "checkers.pid")])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        _keepalived = Process.Start(psi) ?? throw new InvalidOperationException("keepalived did not start");
+        _keepalived.OutputDataReceived += (_, e) => Record(e.Data);
+        _keepalived.ErrorDataReceived += (_, e) => Record(e.Data);
+        _keepalived.BeginOutputReadLine();
+        _keepalived.BeginErrorReadLine();
+    }
+
+    public void StartArbiter()
+    {
+        if (Arbiter is null)
+        {
+            return;
+        }
+
+        _arbiterStop = new CancellationTokenSource();
+        var stop = _arbiterStop.Token;
+        var arbiter = Arbiter;
+        _arbiterRun = Task.Run(
+            async () =>
+            {
+                try
+                {
+                    await arbiter.RunAsync(stop).ConfigureAwait(false);
+                }
+                catch (Exception e) when (e is not OperationCanceledException || !stop.IsCancellationRequested)
+                {
+                    // A dead arbiter would look like a host that never takes over: say why in the failure message.
+                    Died?.Invoke(e);
+                    throw;
+                }
+            },
+            stop);
+    }
+
+    /// <summary>Signals the VRRP child first: keepalived's children stop gracefully when their parent dies.</summary>
+    public void KillKeepalived(int signal)
+    {
+        if (_keepalived is null || _keepalived.HasExited)
+        {
+            return;
+        }
+
+        if (File.Exists(Path.Combine(_dir, "vrrp.pid"))
+            && int.TryParse(File.ReadAllText(Path.Combine(_dir, "vrrp.pid")).Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var child)
+            && signal == Native.SigKill)
+        {
+            _ = Native.Kill(child, signal);
+        }
+
+        _ = Native.Kill(_keepalived.Id, signal);
+        _keepalived.WaitForExit(TimeSpan.FromSeconds(5));
+    }
+
+    /// <summary>A crash: the arbiter stops stepping and never releases or demotes.</summary>
+    public async Task AbandonArbiterAsync()
+    {
+        if (_arbiterStop is null || _arbiterRun is null)
+        {
+            return;
+        }
+
+        await _arbiterStop.CancelAsync().ConfigureAwait(false);
+        try
+        {
+            await _arbiterRun.ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is OperationCanceledException || Died is not null)
+        {
+            // Stopped, or died and already reported.
+        }
+
+        _arbiterRun = null;
+    }
+
+    public async Task StopArbiterGracefullyAsync()
+    {
+        await AbandonArbiterAsync().ConfigureAwait(false);
+        if (Arbiter is not null)
+        {
+            await Arbiter.StopAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+    }
+
+    public void Dispose()
+    {
+        _responder?.Dispose();
+        Arbiter?.Dispose();
+        Thread?.Dispose();
+        _keepalived?.Dispose();
+        _arbiterStop?.Dispose();
+        Directory.Delete(_dir, recursive: true);
+    }
+
+    private void Record(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        Log.Enqueue(line);
+        while (Log.Count > MaxLogLines && Log.TryDequeue(out _))
+        {
+        }
+    }
+}
