@@ -64,8 +64,6 @@ internal sealed class LeaseArbiter : IDisposable
         SyncGate();
     }
 
-    public string Identity => _identity;
-
     /// <summary>
     /// The coordinator clears it once the cluster is up. The kubeconfig choice follows at the next connect,
     /// which happens only while not holding: a holder never swaps its connection under a live Lease.
