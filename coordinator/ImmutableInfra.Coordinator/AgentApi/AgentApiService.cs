@@ -112,7 +112,7 @@ internal sealed partial class AgentApiService : AgentServiceBase, IDisposable
         var name = matches.Count == 1 ? matches[0].Metadata.Name! : InventoryNames.For(identity.Hostname, uuid, macs);
         if (matches.Count == 0)
         {
-            await CreateHostAsync(pool, name, uuid, macs, identity.Serial, request, ct).ConfigureAwait(false);
+            await CreateHostAsync(pool, name, uuid, macs, keys, identity.Serial, request, ct).ConfigureAwait(false);
         }
         else if (IsConnectedElsewhere(matches[0]))
         {
@@ -372,7 +372,8 @@ internal sealed partial class AgentApiService : AgentServiceBase, IDisposable
         return host;
     }
 
-    private async Task CreateHostAsync(MachineInventoryPool pool, string name, string uuid, List<string> macs, string serial, RegisterRequest request, CancellationToken ct)
+    private async Task CreateHostAsync(
+        MachineInventoryPool pool, string name, string uuid, List<string> macs, List<string> identityKeys, string serial, RegisterRequest request, CancellationToken ct)
     {
         var labels = new Dictionary<string, string>(pool.Spec?.Defaults?.Labels ?? new Dictionary<string, string>(), StringComparer.Ordinal);
         foreach (var (key, value) in request.Labels)
@@ -408,8 +409,7 @@ internal sealed partial class AgentApiService : AgentServiceBase, IDisposable
         {
             // The same host registering twice at once, or a name taken by another identity.
             var existing = await _caches.Hosts.GetAsync(pool.Metadata.Namespace, name, ct).ConfigureAwait(false);
-            var sameHost = ResourceCaches.IdentityKeys(existing).Intersect(
-                (uuid.Length > 0 ? new[] { "uuid:" + uuid } : []).Concat(macs.Select(m => "mac:" + m))).Any();
+            var sameHost = ResourceCaches.IdentityKeys(existing).Intersect(identityKeys).Any();
             if (!sameHost)
             {
                 throw new RpcException(new Status(StatusCode.AlreadyExists, $"a different host already uses the name {name}"));

@@ -12,7 +12,7 @@ internal static class HostCredential
     private const string Prefix = "iih1.";
 
     public static string Issue(string namespaceName, string hostName) =>
-        $"{Prefix}{namespaceName}.{hostName}.{Base64Url(RandomNumberGenerator.GetBytes(32))}";
+        $"{Prefix}{namespaceName}.{hostName}.{RandomSecret()}";
 
     public static string Hash(string credential) => "sha256:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(credential)));
 
@@ -51,5 +51,6 @@ internal static class HostCredential
         return CryptographicOperations.FixedTimeEquals(presented, stored);
     }
 
-    private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+    /// <summary>256 random bits, URL-safe base64 without padding: the secret part of credentials and pool tokens.</summary>
+    public static string RandomSecret() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 }

@@ -18,7 +18,7 @@ internal static class PoolTokens
         pool.Spec?.Registration?.TokenSecretRef?.Key is { Length: > 0 } key ? key : DefaultKey;
 
     /// <summary>A new random token (256 bits, URL-safe).</summary>
-    public static string NewToken() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+    public static string NewToken() => HostCredential.RandomSecret();
 
     /// <summary>Constant-time check of <paramref name="presented"/> against the pool's Secret; false when there is none.</summary>
     public static async Task<bool> VerifyAsync(IResourceClient<Secret> secrets, MachineInventoryPool pool, string presented, CancellationToken ct)

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using ImmutableInfra.Kubernetes.Client;
 using ImmutableInfra.Kubernetes.Objects;
 
 namespace ImmutableInfra.Coordinator.Caching;
@@ -14,4 +15,14 @@ internal static class ObjectCopy
     public static bool SameJson<T>(T left, T right, ResourceDescriptor<T> descriptor)
         where T : KubeObject =>
         JsonSerializer.SerializeToUtf8Bytes(left, descriptor.TypeInfo).AsSpan().SequenceEqual(JsonSerializer.SerializeToUtf8Bytes(right, descriptor.TypeInfo));
+
+    /// <summary>Writes <paramref name="updated"/>'s status unless it equals the cached object (writes scale with changes, not reconciles).</summary>
+    public static async Task WriteStatusIfChangedAsync<T>(IResourceClient<T> client, T cached, T updated, CancellationToken ct)
+        where T : KubeObject
+    {
+        if (!SameJson(cached, updated, client.Descriptor))
+        {
+            await client.UpdateStatusAsync(updated, ct).ConfigureAwait(false);
+        }
+    }
 }

@@ -24,7 +24,7 @@ internal sealed class BaremetalClusterController(ResourceCaches caches, EventRec
             c => EnqueueInfra(loop, c), (_, c) => EnqueueInfra(loop, c)));
         caches.HostCache.AddHandler(new ResourceChangeHandler<MachineInventory>((h) => EnqueueNamespace(loop, h), (before, h) =>
         {
-            if (before.Spec?.FailureDomain != h.Spec?.FailureDomain || before.Metadata.Labels?.GetValueOrDefault("topology.kubernetes.io/zone") != h.Metadata.Labels?.GetValueOrDefault("topology.kubernetes.io/zone"))
+            if (HostEligibility.FailureDomainOf(before) != HostEligibility.FailureDomainOf(h))
             {
                 EnqueueNamespace(loop, h);
             }
@@ -156,13 +156,10 @@ internal sealed class BaremetalClusterController(ResourceCaches caches, EventRec
         return name is null ? null : caches.CapiClusterCache.Get(cluster.Metadata.Namespace, name);
     }
 
-    private async Task WriteStatusAsync(BaremetalCluster cached, BaremetalCluster cluster, CancellationToken ct)
+    private Task WriteStatusAsync(BaremetalCluster cached, BaremetalCluster cluster, CancellationToken ct)
     {
         cluster.Status!.ObservedGeneration = cluster.Metadata.Generation;
-        if (!ObjectCopy.SameJson(cached, cluster, InfrastructureResources.BaremetalClusters))
-        {
-            await caches.Clusters.UpdateStatusAsync(cluster, ct).ConfigureAwait(false);
-        }
+        return ObjectCopy.WriteStatusIfChangedAsync(caches.Clusters, cached, cluster, ct);
     }
 
     private void EnqueueAll(ControllerLoop loop)

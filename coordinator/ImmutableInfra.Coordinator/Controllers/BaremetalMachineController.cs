@@ -298,13 +298,10 @@ internal sealed class BaremetalMachineController(
         return WorkResult.Done;
     }
 
-    private async Task WriteStatusAsync(BaremetalMachine cached, BaremetalMachine machine, CancellationToken ct)
+    private Task WriteStatusAsync(BaremetalMachine cached, BaremetalMachine machine, CancellationToken ct)
     {
         machine.Status!.ObservedGeneration = machine.Metadata.Generation;
-        if (!ObjectCopy.SameJson(cached, machine, InfrastructureResources.BaremetalMachines))
-        {
-            await caches.Machines.UpdateStatusAsync(machine, ct).ConfigureAwait(false);
-        }
+        return ObjectCopy.WriteStatusIfChangedAsync(caches.Machines, cached, machine, ct);
     }
 
     private static void SetReady(BaremetalMachine machine, string reason, string message, DateTimeOffset now) =>

@@ -55,10 +55,7 @@ internal sealed class MachineInventoryPoolController(ResourceCaches caches, Even
         status.SetCondition(TokenReady, ConditionStatus.True, "SecretPresent", $"Hosts register with the token in Secret {secretName}", pool.Metadata.Generation, now);
         status.SetCondition(ConditionTypes.Ready, ConditionStatus.True, MachineConditions.Ready, null, pool.Metadata.Generation, now);
         status.ObservedGeneration = pool.Metadata.Generation;
-        if (!ObjectCopy.SameJson(cached, pool, InfrastructureResources.MachineInventoryPools))
-        {
-            await caches.Pools.UpdateStatusAsync(pool, ct).ConfigureAwait(false);
-        }
+        await ObjectCopy.WriteStatusIfChangedAsync(caches.Pools, cached, pool, ct).ConfigureAwait(false);
 
         return WorkResult.Done;
     }
