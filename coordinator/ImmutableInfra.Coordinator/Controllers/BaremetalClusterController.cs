@@ -146,8 +146,13 @@ internal sealed class BaremetalClusterController(ResourceCaches caches, EventRec
         return (endpoint, null, null);
     }
 
+    // Who keeps a contested VIP: the cluster already serving it, else the older (creation times have
+    // one-second resolution, so two clusters made together are ordered by uid only as a last resort).
     private static bool IsOlder(BaremetalCluster candidate, BaremetalCluster cluster) =>
-        (candidate.Metadata.CreationTimestamp, candidate.Metadata.Uid).CompareTo((cluster.Metadata.CreationTimestamp, cluster.Metadata.Uid)) < 0;
+        (Serving(cluster), candidate.Metadata.CreationTimestamp, candidate.Metadata.Uid)
+            .CompareTo((Serving(candidate), cluster.Metadata.CreationTimestamp, cluster.Metadata.Uid)) < 0;
+
+    private static bool Serving(BaremetalCluster cluster) => cluster.Status?.Ready == true;
 
     private CapiCluster? OwnerCluster(BaremetalCluster cluster)
     {

@@ -92,11 +92,13 @@ internal sealed class BaremetalMachineController(
 
         if (host is null)
         {
-            var claimed = await ClaimAsync(key, machine, owner, clusterName, now, ct).ConfigureAwait(false);
+            var (claimed, lostRace) = await ClaimAsync(key, machine, owner, clusterName, now, ct).ConfigureAwait(false);
             await WriteStatusAsync(cached, machine, ct).ConfigureAwait(false);
             if (claimed is null)
             {
-                return WorkResult.Done;
+                // Every candidate went to another claimant (or the cache was behind): others may still be free,
+                // and no host becoming Available will wake us for them, so look again after a backoff.
+                return lostRace ? WorkResult.Retry : WorkResult.Done;
             }
 
             host = claimed;
@@ -106,20 +108,20 @@ internal sealed class BaremetalMachineController(
         return await MirrorHostAsync(cached, machine, host, now, ct).ConfigureAwait(false);
     }
 
-    private async Task<MachineInventory?> ClaimAsync(string key, BaremetalMachine machine, CapiMachine? owner, string? clusterName, DateTimeOffset now, CancellationToken ct)
+    private async Task<(MachineInventory? Host, bool LostRace)> ClaimAsync(string key, BaremetalMachine machine, CapiMachine? owner, string? clusterName, DateTimeOffset now, CancellationToken ct)
     {
         machine.Status!.Phase = MachinePhase.Pending;
         if (owner is null)
         {
             SetReady(machine, MachineConditions.WaitingForOwnerMachine, "Waiting for the Cluster API Machine that owns this object", now);
-            return null;
+            return (null, false);
         }
 
         var secret = owner.Spec?.Bootstrap?.DataSecretName;
         if (string.IsNullOrEmpty(secret))
         {
             SetReady(machine, MachineConditions.WaitingForBootstrapData, "Waiting for the Machine's bootstrap data Secret", now);
-            return null;
+            return (null, false);
         }
 
         var poolName = machine.Spec?.PoolRef?.Name;
@@ -128,13 +130,13 @@ internal sealed class BaremetalMachineController(
         {
             SetReady(machine, MachineConditions.PoolNotFound, $"MachineInventoryPool {machine.Metadata.Namespace}/{poolName ?? "(none)"} does not exist", now);
             _waitingForHost[key] = 0;
-            return null;
+            return (null, false);
         }
 
         if (SelectorProblem(machine.Spec?.HostSelector) is { } problem)
         {
             SetReady(machine, MachineConditions.InvalidSpec, problem, now);
-            return null;
+            return (null, false);
         }
 
         var failureDomain = owner.Spec?.FailureDomain is { Length: > 0 } fd ? fd : machine.Spec?.FailureDomain;
@@ -146,13 +148,39 @@ internal sealed class BaremetalMachineController(
             .OrderBy(h => SpreadOrder(machine.Metadata.Uid, h.Metadata.Name))
             .Take(MaxClaimAttempts)
             .ToList();
+
+        // The host this machine reserved earlier comes first, so claimants that raced for the machine
+        // (two replicas, or one replica before and after a crash) converge on one host.
+        if (machine.Status.HostRef?.Name is { } reservedName && caches.HostCache.Get(machine.Metadata.Namespace, reservedName) is { } reserved
+            && (HostEligibility.WhyNot(reserved, machine.Spec?.HostSelector, failureDomain) is null || ClaimedBy(reserved, machine)))
+        {
+            candidates.RemoveAll(h => h.Metadata.Name == reservedName);
+            candidates.Insert(0, reserved);
+        }
+
         var controlPlane = owner.Metadata.Labels?.ContainsKey(ClusterApiLabels.ControlPlane) == true
             || machine.Metadata.Labels?.ContainsKey(ClusterApiLabels.ControlPlane) == true;
         foreach (var candidate in candidates)
         {
+            if (machine.Status.HostRef?.Name != candidate.Metadata.Name)
+            {
+                // Reserve the host on the machine first, guarded by the machine's resourceVersion: of two
+                // claimants for one machine only one reserves (the other gets a conflict and retries), so a
+                // machine never ends up with two hosts. The host's own write below decides between machines.
+                machine.Status.HostRef = new HostReference { Name = candidate.Metadata.Name, Uid = candidate.Metadata.Uid };
+                var saved = await caches.Machines.UpdateStatusAsync(machine, ct).ConfigureAwait(false);
+                machine.Metadata.ResourceVersion = saved.Metadata.ResourceVersion;
+            }
+
             var won = false;
             var written = await writer.UpdateAsync(candidate.Metadata.Namespace, candidate.Metadata.Name!, h =>
             {
+                if (ClaimedBy(h, machine))
+                {
+                    won = true;
+                    return false;
+                }
+
                 // Checked again on every attempt: a retry after a conflict sees the other claimant's write.
                 if (h.Status!.Claim is not null || h.Status.State != HostState.Available || h.Spec?.Maintenance == true)
                 {
@@ -181,14 +209,15 @@ internal sealed class BaremetalMachineController(
 
                 await events.NormalAsync(machine, InfrastructureResources.BaremetalMachines.Kind, MachineConditions.Claimed,
                     $"Claimed host {written.Metadata.Name}", ct).ConfigureAwait(false);
-                return written;
+                return (written, false);
             }
         }
 
         _waitingForHost[key] = 0;
+        machine.Status.HostRef = null; // A reservation that won no host holds nothing.
         SetReady(machine, MachineConditions.NoHostAvailable,
             $"No Available host in pool {pool.Metadata.Name} matches the selector{(failureDomain is null ? string.Empty : $" in failure domain {failureDomain}")}", now);
-        return null;
+        return (null, candidates.Count > 0);
     }
 
     private async Task<WorkResult> MirrorHostAsync(BaremetalMachine cached, BaremetalMachine machine, MachineInventory host, DateTimeOffset now, CancellationToken ct)
@@ -306,6 +335,9 @@ internal sealed class BaremetalMachineController(
 
     private static void SetReady(BaremetalMachine machine, string reason, string message, DateTimeOffset now) =>
         machine.Status!.SetCondition(ConditionTypes.Ready, ConditionStatus.False, reason, message, machine.Metadata.Generation, now);
+
+    private static bool ClaimedBy(MachineInventory host, BaremetalMachine machine) =>
+        host.Status?.Claim?.MachineRef?.Uid is { } uid && uid == machine.Metadata.Uid;
 
     // FNV-1a over "machine/host": stable, cheap, and different per machine.
     private static ulong SpreadOrder(string? machineUid, string? host)
