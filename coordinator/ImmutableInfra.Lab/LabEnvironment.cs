@@ -22,6 +22,9 @@ internal sealed class LabEnvironment : IAsyncDisposable
     public const string PoolName = "hosts";
     public const string CoordinatorNamespace = "immutableinfra-system";
 
+    /// <summary>The replicas' bearer token, so the server's access log tells their calls from the simulator's.</summary>
+    public const string CoordinatorToken = "immutableinfra-coordinator";
+
     private readonly List<CoordinatorServer> _coordinators = [];
     private readonly List<SimulatedHost> _hosts = [];
     private readonly string _workDir = Path.Combine(Path.GetTempPath(), "immutableinfra-lab-" + Guid.NewGuid().ToString("N")[..8]);
@@ -81,7 +84,7 @@ internal sealed class LabEnvironment : IAsyncDisposable
     /// <summary>Starts one more coordinator replica (agents fail over between replicas by reconnecting).</summary>
     public async Task<CoordinatorServer> StartCoordinatorAsync(CancellationToken ct, int agentPort = 0)
     {
-        var coordinator = await CoordinatorServer.StartAsync(Server.ConnectionSettings(), new CoordinatorOptions
+        var coordinator = await CoordinatorServer.StartAsync(Server.ConnectionSettings(CoordinatorToken), new CoordinatorOptions
         {
             Namespace = CoordinatorNamespace,
             ReplicaId = $"lab-{Guid.NewGuid().ToString("N")[..6]}",
@@ -106,6 +109,15 @@ internal sealed class LabEnvironment : IAsyncDisposable
     {
         _coordinators.Remove(coordinator);
         await coordinator.DisposeAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>Stops every replica gracefully (leader Lease released, replica Leases deleted).</summary>
+    public async Task StopCoordinatorsAsync()
+    {
+        while (_coordinators.Count > 0)
+        {
+            await StopCoordinatorAsync(_coordinators[^1]).ConfigureAwait(false);
+        }
     }
 
     /// <summary>Creates the pool (auto-approve) and waits for the coordinator to create its token Secret.</summary>

@@ -23,13 +23,14 @@ public sealed class InMemoryKubeApiServer : IAsyncDisposable
     private readonly ITimer _bookmarks;
     private readonly System.Security.Cryptography.X509Certificates.X509Certificate2? _certificate;
 
-    private InMemoryKubeApiServer(WebApplication app, ObjectStore store, ITimer bookmarks, System.Security.Cryptography.X509Certificates.X509Certificate2? certificate, InMemoryFaults faults)
+    private InMemoryKubeApiServer(WebApplication app, ObjectStore store, ITimer bookmarks, System.Security.Cryptography.X509Certificates.X509Certificate2? certificate, InMemoryFaults faults, InMemoryAccessLog accessLog)
     {
         _app = app;
         _store = store;
         _bookmarks = bookmarks;
         _certificate = certificate;
         Faults = faults;
+        AccessLog = accessLog;
         Url = new Uri(app.Urls.First());
         CertificateAuthorityPem = certificate?.ExportCertificatePem();
     }
@@ -41,6 +42,9 @@ public sealed class InMemoryKubeApiServer : IAsyncDisposable
     public string? CertificateAuthorityPem { get; }
 
     public InMemoryFaults Faults { get; }
+
+    /// <summary>Which client called which verb on which resource (RBAC coverage tests).</summary>
+    public InMemoryAccessLog AccessLog { get; }
 
     /// <summary>The newest resourceVersion the server has handed out.</summary>
     public long ResourceVersion => _store.CurrentResourceVersion;
@@ -86,11 +90,12 @@ public sealed class InMemoryKubeApiServer : IAsyncDisposable
         });
         var app = builder.Build();
         var watches = new WatchStreamWriter(store, options, time);
-        var handler = new ApiRequestHandler(store, registry, faults, options, watches, logger);
+        var accessLog = new InMemoryAccessLog();
+        var handler = new ApiRequestHandler(store, registry, faults, accessLog, options, watches, logger);
         app.Run(handler.HandleAsync);
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
         var bookmarks = time.CreateTimer(_ => store.EmitBookmarks(), null, options.BookmarkInterval, options.BookmarkInterval);
-        var server = new InMemoryKubeApiServer(app, store, bookmarks, certificate, faults);
+        var server = new InMemoryKubeApiServer(app, store, bookmarks, certificate, faults, accessLog);
         InMemoryServerLog.Started(logger, server.Url);
 
         if (options.IncludeCapiCrds)

@@ -13,6 +13,7 @@ internal sealed class ApiRequestHandler(
     ObjectStore store,
     ResourceTypeRegistry registry,
     InMemoryFaults faults,
+    InMemoryAccessLog accessLog,
     InMemoryKubeApiServerOptions options,
     WatchStreamWriter watches,
     ILogger logger)
@@ -45,10 +46,27 @@ internal sealed class ApiRequestHandler(
         }
     }
 
-    private void Admit(HttpContext context)
+    private static string? BearerToken(HttpContext context)
     {
         var authorization = context.Request.Headers.Authorization.ToString();
-        var token = authorization.StartsWith("Bearer ", StringComparison.Ordinal) ? authorization[7..] : null;
+        return authorization.StartsWith("Bearer ", StringComparison.Ordinal) ? authorization[7..] : null;
+    }
+
+    // The verb RBAC would check for this request (deletecollection is not served).
+    private static string Verb(string method, string? name, bool watch) => (method, name) switch
+    {
+        ("GET", null) => watch ? "watch" : "list",
+        ("GET", _) => "get",
+        ("POST", _) => "create",
+        ("PUT", _) => "update",
+        ("PATCH", _) => "patch",
+        ("DELETE", _) => "delete",
+        _ => method.ToLowerInvariant(),
+    };
+
+    private void Admit(HttpContext context)
+    {
+        var token = BearerToken(context);
         if (faults.TakeFailure() is { } failure)
         {
             if (failure.RetryAfterSeconds > 0)
@@ -121,6 +139,8 @@ internal sealed class ApiRequestHandler(
         var request = context.Request;
         var query = request.Query;
         var status = route.Subresource == "status";
+        accessLog.Record(new ApiAccess(BearerToken(context), Verb(request.Method, route.Name, query["watch"] is ["true" or "1"]), route.Type.Group,
+            route.Subresource is null ? route.Type.Plural : $"{route.Type.Plural}/{route.Subresource}", route.Namespace));
         switch (request.Method, route.Name)
         {
             case ("GET", null) when query["watch"] is ["true" or "1"]:
