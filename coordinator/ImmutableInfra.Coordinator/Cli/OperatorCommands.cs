@@ -12,9 +12,10 @@ namespace ImmutableInfra.Coordinator.Cli;
 
 /// <summary>
 /// The operator's commands: list and show pools, hosts, machines and clusters; cordon and uncordon a host;
-/// create or rotate a pool's registration token. Errors name what is wrong and set the exit code.
+/// create or rotate a pool's registration token; render a pool's enrollment (EnrollmentCommand.cs). Errors
+/// name what is wrong and set the exit code.
 /// </summary>
-internal static class OperatorCommands
+internal static partial class OperatorCommands
 {
     public static void AddTo(RootCommand root, TextWriter output, TextWriter error)
     {
@@ -33,6 +34,7 @@ internal static class OperatorCommands
         pools.Subcommands.Add(List(context, "list", "list pools", PoolTable.Headers, InfrastructureResources.MachineInventoryPools, PoolTable.Row));
         pools.Subcommands.Add(Show(context, "pool", InfrastructureResources.MachineInventoryPools, PoolTable.Headers, PoolTable.Row));
         pools.Subcommands.Add(Token(context));
+        pools.Subcommands.Add(RenderEnrollment(context));
         root.Subcommands.Add(pools);
 
         var hosts = new Command("hosts", "MachineInventories: physical hosts, their state, claim, inventory and disks");
