@@ -21,14 +21,16 @@ public sealed class SimulatedHost : IAsyncDisposable
     private readonly IHostedService _agent;
     private readonly SimulatedNotifier _notifier;
     private readonly FixtureTree _tree;
+    private readonly SimulatedCommandRunner _commands;
     private bool _stopped;
 
-    private SimulatedHost(int index, FixtureTree tree, ServiceProvider services, SimulatedNotifier notifier)
+    private SimulatedHost(int index, FixtureTree tree, ServiceProvider services, SimulatedNotifier notifier, SimulatedCommandRunner commands)
     {
         Index = index;
         _tree = tree;
         _services = services;
         _notifier = notifier;
+        _commands = commands;
         _agent = services.GetServices<IHostedService>().Single();
     }
 
@@ -38,6 +40,9 @@ public sealed class SimulatedHost : IAsyncDisposable
 
     /// <summary>The agent's last systemd STATUS= line.</summary>
     public string Status => _notifier.Status;
+
+    /// <summary>How many times this host ran <c>kubeadm init</c> or <c>join</c>.</summary>
+    public int KubeadmJoinsAndInits => _commands.KubeadmJoinsAndInits;
 
     public static string HostName(int index) => "node-" + index.ToString("D5", CultureInfo.InvariantCulture);
 
@@ -89,12 +94,13 @@ public sealed class SimulatedHost : IAsyncDisposable
         services.AddSingleton(loggers);
         services.AddSingleton(typeof(ILogger<>), typeof(Logger<>));
         AgentServices.Register(services, agentOptions, coordination);
-        services.AddSingleton<ICommandRunner>(new SimulatedCommandRunner(root, options.KubeadmTime));
+        var commands = new SimulatedCommandRunner(root, options.KubeadmTime);
+        services.AddSingleton<ICommandRunner>(commands);
         services.AddSingleton<ISystemd>(new SimulatedSystemd());
         services.AddSingleton<IBlockDeviceWriter>(new SimulatedBlockDevices());
         services.AddSingleton<INetworkAddressSource>(new SimulatedAddresses("enp1s0", SimulatedHostOptions.Address(index)));
         services.AddSingleton<ISdNotifier>(notifier);
-        var host = new SimulatedHost(index, tree, services.BuildServiceProvider(), notifier);
+        var host = new SimulatedHost(index, tree, services.BuildServiceProvider(), notifier, commands);
         await host._agent.StartAsync(ct).ConfigureAwait(false);
         return host;
     }

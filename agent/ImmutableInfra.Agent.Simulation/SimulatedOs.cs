@@ -13,9 +13,19 @@ internal sealed class SimulatedCommandRunner(string root, TimeSpan kubeadmTime) 
 {
     public const string SentinelCommand = "echo success > /run/cluster-api/bootstrap-success.complete";
 
+    private int _kubeadmJoinsAndInits;
+
+    /// <summary>How many <c>kubeadm init</c>/<c>join</c> commands ran: bootstrap must run once per machine.</summary>
+    public int KubeadmJoinsAndInits => Volatile.Read(ref _kubeadmJoinsAndInits);
+
     public async Task<CommandResult> RunAsync(CommandRequest request, CancellationToken cancellationToken)
     {
         var line = request.Display;
+        if (line.Contains("kubeadm init", StringComparison.Ordinal) || line.Contains("kubeadm join", StringComparison.Ordinal))
+        {
+            Interlocked.Increment(ref _kubeadmJoinsAndInits);
+        }
+
         if (line.Contains("kubeadm", StringComparison.Ordinal) && kubeadmTime > TimeSpan.Zero)
         {
             await Task.Delay(kubeadmTime, cancellationToken).ConfigureAwait(false);

@@ -49,6 +49,9 @@ internal static partial class CoordinationLog
     [LoggerMessage(EventId = 4022, Level = LogLevel.Information, Message = "Generation {Generation}: provisioning machine {Machine} ({MachineUid})")]
     public static partial void ProvisionStarting(ILogger logger, long generation, string machine, string machineUid);
 
+    [LoggerMessage(EventId = 4030, Level = LogLevel.Information, Message = "Generation {Generation}: already provisioned as machine {Machine}; acknowledged without running bootstrap again")]
+    public static partial void AlreadyProvisioned(ILogger logger, long generation, string machine);
+
     [LoggerMessage(EventId = 4023, Level = LogLevel.Information, Message = "Generation {Generation}: resetting (machine {MachineUid})")]
     public static partial void ResetStarting(ILogger logger, long generation, string machineUid);
 

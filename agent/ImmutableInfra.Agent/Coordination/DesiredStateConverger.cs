@@ -131,6 +131,15 @@ internal sealed class DesiredStateConverger(
 
     private async Task ProvisionAsync(long generation, Provision provision, CancellationToken cancellationToken)
     {
+        // A newer generation for the machine this host already became (the coordinator changed the VIP role
+        // as control-plane membership changed) is acknowledged as it stands: bootstrap runs once per machine.
+        if (tracker.Snapshot().State is { Phase: HostPhase.Provisioned, Bootstrap: { Complete: true } done } && done.MachineUid == provision.MachineUid)
+        {
+            CoordinationLog.AlreadyProvisioned(logger, generation, provision.Machine);
+            Finish(generation, HostPhase.Provisioned, string.Empty);
+            return;
+        }
+
         CoordinationLog.ProvisionStarting(logger, generation, provision.Machine, provision.MachineUid);
         tracker.Update(s =>
         {

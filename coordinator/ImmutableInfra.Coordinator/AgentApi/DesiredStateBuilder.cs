@@ -63,6 +63,7 @@ internal sealed class DesiredStateBuilder(IResourceClient<Secret> secrets)
             BootstrapDataSha256 = data.Sha256,
             ControlPlane = claim.ControlPlane == true,
         };
+        desired.VipRole = ToProto(claim.VipRole);
         return desired;
     }
 
@@ -93,6 +94,28 @@ internal sealed class DesiredStateBuilder(IResourceClient<Secret> secrets)
             ? BootstrapFormat.Ignition
             : BootstrapFormat.CloudConfig;
         return new BootstrapData { Format = format, Data = ByteString.CopyFrom(value), Sha256 = Convert.ToHexStringLower(SHA256.HashData(value)) };
+    }
+
+    private static VipRole? ToProto(HostVipRole? role)
+    {
+        if (role is null)
+        {
+            return null;
+        }
+
+        var proto = new VipRole
+        {
+            Cluster = role.Cluster ?? string.Empty,
+            Vip = role.Vip ?? string.Empty,
+            Port = (uint)(role.Port ?? 6443),
+            Vrid = (uint)(role.Vrid ?? 0),
+            Interface = role.Interface ?? string.Empty,
+            LeaseNamespace = role.LeaseNamespace ?? string.Empty,
+            LeaseName = role.LeaseName ?? string.Empty,
+            Initializing = role.Initializing == true,
+        };
+        proto.Peers.AddRange((role.Peers ?? []).Select(p => new VipPeer { Host = p.Host ?? string.Empty, Address = p.Address ?? string.Empty }));
+        return proto;
     }
 
     public static MachineMetadata Metadata(MachineInventory host, HostClaim claim) => new()

@@ -17,6 +17,7 @@ internal sealed class ResourceCaches
     public const string HostsByIdentity = "identity";
     public const string HostsByClaim = "claim";
     public const string HostsByPool = "pool";
+    public const string HostsByClaimedCluster = "claimed-cluster";
     public const string MachinesByCluster = "cluster";
 
     public ResourceCaches(KubeClient api, string coordinatorNamespace)
@@ -34,6 +35,7 @@ internal sealed class ResourceCaches
 
         HostCache.AddIndexer(HostsByIdentity, IdentityKeys);
         HostCache.AddIndexer(HostsByClaim, h => h.Status?.Claim?.MachineRef?.Uid is { Length: > 0 } uid ? [uid] : []);
+        HostCache.AddIndexer(HostsByClaimedCluster, h => h.Status?.Claim?.Cluster is { Length: > 0 } cluster ? [cluster] : []);
         HostCache.AddIndexer(HostsByPool, h => h.Spec?.PoolRef?.Name is { Length: > 0 } pool ? [CacheKeys.Of(h.Metadata.Namespace, pool)] : []);
         MachineCache.AddIndexer(MachinesByCluster, m => m.Metadata.Labels?.GetValueOrDefault(ClusterApiLabels.ClusterName) is { Length: > 0 } c
             ? [CacheKeys.Of(m.Metadata.Namespace, c)]

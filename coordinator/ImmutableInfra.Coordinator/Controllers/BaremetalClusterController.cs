@@ -1,6 +1,7 @@
 using System.Net;
 using ImmutableInfra.Api.V1Beta1;
 using ImmutableInfra.Coordinator.Caching;
+using ImmutableInfra.Coordinator.ControlPlaneVip;
 using ImmutableInfra.Kubernetes.Cache;
 using ImmutableInfra.Kubernetes.Objects;
 using ImmutableInfra.Kubernetes.Queue;
@@ -10,9 +11,9 @@ namespace ImmutableInfra.Coordinator.Controllers;
 /// <summary>
 /// The InfraCluster contract: the control-plane endpoint from the load balancer (Internal: vip:port;
 /// External: the endpoint given), validation and VIP/vrid conflict detection, failure domains from the
-/// hosts, and provisioned/ready.
+/// hosts, provisioned/ready, and the VIP role of each control-plane host as membership changes.
 /// </summary>
-internal sealed class BaremetalClusterController(ResourceCaches caches, EventRecorder events, TimeProvider time)
+internal sealed class BaremetalClusterController(ResourceCaches caches, VipRoleAssigner vipRoles, EventRecorder events, TimeProvider time)
 {
     public const string Name = "baremetalcluster";
 
@@ -28,7 +29,13 @@ internal sealed class BaremetalClusterController(ResourceCaches caches, EventRec
             {
                 EnqueueNamespace(loop, h);
             }
-        }));
+
+            if (VipInputsChanged(before, h))
+            {
+                EnqueueClaimedCluster(loop, before);
+                EnqueueClaimedCluster(loop, h);
+            }
+        }, h => EnqueueClaimedCluster(loop, h)));
     }
 
     public async Task<WorkResult> ReconcileAsync(string key, CancellationToken ct)
@@ -93,6 +100,7 @@ internal sealed class BaremetalClusterController(ResourceCaches caches, EventRec
                 $"Control-plane endpoint {endpoint!.Host}:{endpoint.Port}", ct).ConfigureAwait(false);
         }
 
+        await vipRoles.SyncAsync(cluster, ct).ConfigureAwait(false);
         return WorkResult.Done;
     }
 
@@ -178,6 +186,26 @@ internal sealed class BaremetalClusterController(ResourceCaches caches, EventRec
     private void EnqueueNamespace(ControllerLoop loop, MachineInventory host)
     {
         foreach (var cluster in caches.ClusterCache.List().Where(c => c.Metadata.Namespace == host.Metadata.Namespace))
+        {
+            loop.Enqueue(CacheKeys.Of(cluster));
+        }
+    }
+
+    // What a control-plane host's VIP role is computed from: membership, addresses, and provisioned (ends initializing).
+    private static bool VipInputsChanged(MachineInventory before, MachineInventory after)
+    {
+        var (b, a) = (before.Status, after.Status);
+        return b?.Claim?.Cluster != a?.Claim?.Cluster
+            || b?.Claim?.MachineRef?.Uid != a?.Claim?.MachineRef?.Uid
+            || VipRoles.IsActiveControlPlane(before) != VipRoles.IsActiveControlPlane(after)
+            || (b?.State == HostState.Provisioned) != (a?.State == HostState.Provisioned)
+            || !(b?.Addresses ?? []).SequenceEqual(a?.Addresses ?? [], StringComparer.Ordinal)
+            || !VipRoles.Same(b?.Claim?.VipRole, a?.Claim?.VipRole);
+    }
+
+    private void EnqueueClaimedCluster(ControllerLoop loop, MachineInventory host)
+    {
+        if (host.Status?.Claim is { ControlPlane: true, Cluster: { Length: > 0 } capiCluster } && VipRoles.BaremetalClusterOf(caches, capiCluster) is { } cluster)
         {
             loop.Enqueue(CacheKeys.Of(cluster));
         }

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using ImmutableInfra.Api.V1Beta1;
 using ImmutableInfra.Coordinator.AgentApi;
 using ImmutableInfra.Coordinator.Caching;
+using ImmutableInfra.Coordinator.ControlPlaneVip;
 using ImmutableInfra.Coordinator.Hosts;
 using ImmutableInfra.Coordinator.Observability;
 using ImmutableInfra.Kubernetes.Cache;
@@ -196,6 +197,16 @@ internal sealed class BaremetalMachineController(
                     ControlPlane = controlPlane,
                     FailureDomain = HostEligibility.FailureDomainOf(h),
                 };
+                // A control plane's VIP role travels with its first Provision: kubeadm init needs the VIP up.
+                if (controlPlane && clusterName is not null)
+                {
+                    var clusterKey = CacheKeys.Of(machine.Metadata.Namespace, clusterName);
+                    if (VipRoles.BaremetalClusterOf(caches, clusterKey) is { Status.Ready: true } infraCluster)
+                    {
+                        h.Status.Claim.VipRole = VipRoles.For(infraCluster, h, VipRoles.ControlPlaneHosts(caches, clusterKey));
+                    }
+                }
+
                 h.Status.DesiredGeneration = (h.Status.DesiredGeneration ?? 0) + 1;
                 won = true;
                 return true;

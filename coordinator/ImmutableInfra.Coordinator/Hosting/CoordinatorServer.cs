@@ -1,6 +1,7 @@
 using System.Net;
 using ImmutableInfra.Coordinator.AgentApi;
 using ImmutableInfra.Coordinator.Caching;
+using ImmutableInfra.Coordinator.ControlPlaneVip;
 using ImmutableInfra.Coordinator.Controllers;
 using ImmutableInfra.Coordinator.Hosts;
 using ImmutableInfra.Coordinator.Observability;
@@ -150,7 +151,7 @@ internal sealed partial class CoordinatorServer : IAsyncDisposable
             var liveness = new HostLiveness(Caches, Options.OfflineGracePeriod, Time);
             var hosts = new MachineInventoryController(Caches, Writer, liveness, Events);
             var pools = new MachineInventoryPoolController(Caches, Events, Time);
-            var clusters = new BaremetalClusterController(Caches, Events, Time);
+            var clusters = new BaremetalClusterController(Caches, new VipRoleAssigner(Caches, Writer), Events, Time);
             var machines = new BaremetalMachineController(Caches, Writer, Events, Time);
             AddLoop(MachineInventoryController.Name, hosts.ReconcileAsync, hosts.Watch, Options.ReconcileConcurrency);
             AddLoop(MachineInventoryPoolController.Name, pools.ReconcileAsync, pools.Watch, 1);

@@ -52,6 +52,26 @@ public sealed class ConvergenceTests : IDisposable
     }
 
     [Fact]
+    public async Task NewGeneration_ForTheMachineAlreadyProvisioned_IsAcknowledgedWithoutFetchingOrRunningAgain()
+    {
+        await using var coordinator = await CoordinatorWithBootstrapDataAsync();
+        var runner = new GatedCommandRunner(_host.Root);
+        await using var agent = await AgentUnderTest.StartAsync(_host, coordinator.Address, runner);
+        await Eventually.TrueAsync(() => coordinator.OpenStreams == 1, "the stream is open");
+        await coordinator.SetDesiredAsync(Desired.Provision(1));
+        await Eventually.TrueAsync(() => coordinator.States.Any(s => IsFinal(s, 1, HostPhase.Provisioned)), "generation 1 provisioned");
+        var ran = runner.CompletedSnapshot().Count;
+
+        // What the coordinator sends when a control-plane peer joins: the same Provision, a new generation.
+        await coordinator.SetDesiredAsync(Desired.Provision(2));
+
+        await Eventually.TrueAsync(() => coordinator.States.Any(s => IsFinal(s, 2, HostPhase.Provisioned)), "generation 2 acknowledged");
+        Assert.Equal(1, coordinator.BootstrapFetches);
+        Assert.Equal(ran, runner.CompletedSnapshot().Count);
+        Assert.DoesNotContain(coordinator.States.SkipWhile(s => !IsFinal(s, 1, HostPhase.Provisioned)), s => s.Phase == HostPhase.Provisioning);
+    }
+
+    [Fact]
     public async Task Provision_DataNotMatchingItsHash_FailsAndWaitsForANewGeneration()
     {
         await using var coordinator = await FakeCoordinator.StartAsync();

@@ -34,6 +34,9 @@ public sealed class HostClaim
     /// <summary>The data-disk wipe policy for the reset, resolved from machine, host and pool when released.</summary>
     public WipePolicy? WipePolicy { get; set; }
 
+    /// <summary>The control-plane VIP duty; only on control-plane machines of clusters with an Internal load balancer.</summary>
+    public HostVipRole? VipRole { get; set; }
+
     [JsonExtensionData]
     public Dictionary<string, JsonElement>? ExtensionData { get; set; }
 }

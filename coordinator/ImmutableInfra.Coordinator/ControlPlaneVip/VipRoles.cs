@@ -1,0 +1,129 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text.Json;
+using ImmutableInfra.Api.V1Beta1;
+using ImmutableInfra.Coordinator.Caching;
+using ImmutableInfra.Kubernetes.Cache;
+using ImmutableInfra.Kubernetes.Objects;
+
+namespace ImmutableInfra.Coordinator.ControlPlaneVip;
+
+/// <summary>
+/// Who holds a cluster's control-plane VIP duty and with which peers: every active control-plane host of a
+/// BaremetalCluster with an Internal load balancer gets a <see cref="HostVipRole"/> naming the other ones.
+/// Pure functions over cached objects, so the claim (one host) and the cluster controller (all of them)
+/// compute the same role, and an unchanged membership produces an identical role (no needless write).
+/// </summary>
+internal static class VipRoles
+{
+    /// <summary>The arbiter Lease lives in the workload cluster, beside kubeadm's own objects.</summary>
+    public const string LeaseNamespace = "kube-system";
+
+    /// <summary>The CAPI Cluster key ("namespace/name") a BaremetalCluster belongs to: its owner, its label, else its own name.</summary>
+    public static string CapiClusterKey(BaremetalCluster cluster)
+    {
+        var owner = cluster.Metadata.OwnerReferences?.FirstOrDefault(o => o.Kind == "Cluster" && o.ApiVersion?.StartsWith("cluster.x-k8s.io/", StringComparison.Ordinal) == true);
+        var name = owner?.Name ?? cluster.Metadata.Labels?.GetValueOrDefault(ClusterApiLabels.ClusterName) ?? cluster.Metadata.Name!;
+        return CacheKeys.Of(cluster.Metadata.Namespace, name);
+    }
+
+    /// <summary>The BaremetalCluster of a CAPI Cluster: its infrastructureRef, else the one of the same name.</summary>
+    public static BaremetalCluster? BaremetalClusterOf(ResourceCaches caches, string capiClusterKey)
+    {
+        var (namespaceName, name) = CacheKeys.Split(capiClusterKey);
+        var infrastructure = caches.CapiClusterCache.Get(namespaceName, name)?.Spec?.InfrastructureRef;
+        return caches.ClusterCache.Get(namespaceName, infrastructure is { Kind: "BaremetalCluster", Name: { Length: > 0 } infra } ? infra : name);
+    }
+
+    /// <summary>The hosts that currently serve a control-plane machine of the cluster (claimed, not released).</summary>
+    public static IEnumerable<MachineInventory> ControlPlaneHosts(ResourceCaches caches, string capiClusterKey) =>
+        caches.HostCache.ByIndex(ResourceCaches.HostsByClaimedCluster, capiClusterKey).Where(IsActiveControlPlane);
+
+    public static bool IsActiveControlPlane(MachineInventory host) =>
+        host.Status?.Claim is { ControlPlane: true, Released: not true, MachineRef: not null };
+
+    /// <summary>
+    /// The role of <paramref name="host"/>, or null when the cluster has no Internal VIP. The host that gets the
+    /// cluster's first role while it is the only control plane runs <c>kubeadm init</c>: it is initializing until
+    /// it is provisioned (its apiserver answered), and never again after.
+    /// </summary>
+    public static HostVipRole? For(BaremetalCluster cluster, MachineInventory host, IEnumerable<MachineInventory> controlPlaneHosts)
+    {
+        var lb = cluster.Spec?.ControlPlaneLoadBalancer;
+        if (lb is not { Type: LoadBalancerType.Internal } || !IPAddress.TryParse(lb.Vip, out var vip))
+        {
+            return null;
+        }
+
+        var others = controlPlaneHosts.Where(h => h.Metadata.Name != host.Metadata.Name).ToList();
+        var previous = host.Status?.Claim?.VipRole;
+        var initializing = previous is null ? others.Count == 0 : previous.Initializing == true;
+        var peers = others
+            .Select(h => (Host: h.Metadata.Name!, Address: AddressFacing(h.Status?.Addresses, vip)))
+            .Where(p => p.Address is not null)
+            .OrderBy(p => p.Host, StringComparer.Ordinal)
+            .Select(p => new HostVipPeer { Host = p.Host, Address = p.Address })
+            .ToList();
+        return new HostVipRole
+        {
+            Cluster = CacheKeys.Of(cluster),
+            Vip = vip.ToString(),
+            Port = lb.Port ?? 6443,
+            Vrid = lb.Vrid,
+            Interface = string.IsNullOrEmpty(lb.Interface) ? null : lb.Interface,
+            Peers = peers,
+            LeaseNamespace = LeaseNamespace,
+            LeaseName = $"{cluster.Metadata.Name}-control-plane-vip",
+            Initializing = initializing && host.Status?.State != HostState.Provisioned ? true : null,
+        };
+    }
+
+    /// <summary>
+    /// The address a peer is reached at for VRRP and IPVS: the one on the VIP's subnet, else its first global
+    /// address of the VIP's family; null when it has none (it is left out until it reports one).
+    /// </summary>
+    public static string? AddressFacing(IReadOnlyList<string>? cidrs, IPAddress vip)
+    {
+        string? fallback = null;
+        foreach (var cidr in cidrs ?? [])
+        {
+            var slash = cidr.IndexOf('/', StringComparison.Ordinal);
+            if (!IPAddress.TryParse(slash < 0 ? cidr : cidr[..slash], out var address)
+                || address.AddressFamily != vip.AddressFamily || IPAddress.IsLoopback(address) || address.IsIPv6LinkLocal || address.Equals(vip))
+            {
+                continue;
+            }
+
+            var bits = address.AddressFamily == AddressFamily.InterNetwork ? 32 : 128;
+            var prefix = bits;
+            if (slash >= 0 && (!int.TryParse(cidr.AsSpan(slash + 1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out prefix) || prefix > bits))
+            {
+                continue;
+            }
+
+            if (new IPNetwork(Masked(address, prefix), prefix).Contains(vip))
+            {
+                return address.ToString();
+            }
+
+            fallback ??= address.ToString();
+        }
+
+        return fallback;
+    }
+
+    public static bool Same(HostVipRole? left, HostVipRole? right) =>
+        JsonSerializer.Serialize(left, ApiJsonContext.Default.HostVipRole) == JsonSerializer.Serialize(right, ApiJsonContext.Default.HostVipRole);
+
+    private static IPAddress Masked(IPAddress address, int prefix)
+    {
+        var bytes = address.GetAddressBytes();
+        for (var i = 0; i < bytes.Length; i++)
+        {
+            var keep = Math.Clamp(prefix - (i * 8), 0, 8);
+            bytes[i] &= (byte)(0xFF << (8 - keep));
+        }
+
+        return new IPAddress(bytes);
+    }
+}
