@@ -4,6 +4,7 @@ using ImmutableInfra.Agent.Coordination;
 using ImmutableInfra.Agent.Hosting;
 using ImmutableInfra.Agent.Inventory;
 using ImmutableInfra.Agent.Platform;
+using ImmutableInfra.Agent.Vip;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -98,7 +99,9 @@ public sealed class SimulatedHost : IAsyncDisposable
         services.AddSingleton<ICommandRunner>(commands);
         services.AddSingleton<ISystemd>(new SimulatedSystemd());
         services.AddSingleton<IBlockDeviceWriter>(new SimulatedBlockDevices());
-        services.AddSingleton<INetworkAddressSource>(new SimulatedAddresses("enp1s0", SimulatedHostOptions.Address(index)));
+        var addresses = new SimulatedAddresses("enp1s0", SimulatedHostOptions.Address(index));
+        services.AddSingleton<INetworkAddressSource>(addresses);
+        services.AddSingleton<ILocalAddresses>(addresses);
         services.AddSingleton<ISdNotifier>(notifier);
         var host = new SimulatedHost(index, tree, services.BuildServiceProvider(), notifier, commands);
         await host._agent.StartAsync(ct).ConfigureAwait(false);

@@ -1,6 +1,7 @@
 using ImmutableInfra.Agent.Hosting;
 using ImmutableInfra.Agent.Inventory;
 using ImmutableInfra.Agent.Platform;
+using ImmutableInfra.Agent.Vip;
 
 namespace ImmutableInfra.Agent.Simulation;
 
@@ -73,9 +74,13 @@ internal sealed class SimulatedBlockDevices : IBlockDeviceWriter
 }
 
 /// <summary>One address per simulated host, on its first NIC.</summary>
-internal sealed class SimulatedAddresses(string nic, string cidr) : INetworkAddressSource
+internal sealed class SimulatedAddresses(string nic, string cidr) : INetworkAddressSource, ILocalAddresses
 {
     public IReadOnlyList<string> AddressesOf(string interfaceName) => interfaceName == nic ? [cidr] : [];
+
+    // The VIP component sees the same one address, so keepalived.conf is rendered for the simulated NIC.
+    public IReadOnlyList<LocalAddress> All() =>
+        [new LocalAddress(nic, System.Net.IPAddress.Parse(cidr[..cidr.IndexOf('/', StringComparison.Ordinal)]), int.Parse(cidr[(cidr.IndexOf('/', StringComparison.Ordinal) + 1)..], System.Globalization.CultureInfo.InvariantCulture))];
 }
 
 /// <summary>Keeps the agent's last sd_notify STATUS= line, for the lab's progress view.</summary>

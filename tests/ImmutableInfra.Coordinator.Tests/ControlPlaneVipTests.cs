@@ -98,6 +98,18 @@ public sealed class ControlPlaneVipTests
         Assert.True(cp0.Status!.DesiredGeneration >= first[0].Status!.DesiredGeneration + 2);
         Assert.Equal(1, lab.Hosts.Single(h => cp0.Metadata.Name!.StartsWith(h.Name + "-", StringComparison.Ordinal)).KubeadmJoinsAndInits);
 
+        // The leader's /metrics shows hosts per pool and state, and the VIP state the three agents report.
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+        var leader = lab.Coordinators.Single(c => c.IsLeader);
+        string metrics = string.Empty;
+        await Eventually.TrueAsync(async () =>
+        {
+            metrics = await http.GetStringAsync(new Uri(leader.HttpAddress, "/metrics"));
+            return metrics.Split('\n').Count(l => l.StartsWith("immutableinfra_vip_vrrp_state{", StringComparison.Ordinal) && l.Contains("cluster=\"lab/vip\"", StringComparison.Ordinal)) == 3;
+        }, Settle, "three control planes' VIP state in /metrics", CancellationToken.None);
+        Assert.Contains("immutableinfra_hosts{namespace=\"lab\",pool=\"hosts\",state=\"Provisioned\"} 4", metrics, StringComparison.Ordinal);
+        Assert.Contains("immutableinfra_hosts{namespace=\"lab\",pool=\"hosts\",state=\"Available\"} 1", metrics, StringComparison.Ordinal);
+
         await capi.DeleteMachineAsync("vip-cp-2", CancellationToken.None);
         var two = await SettledAsync(lab, ["vip-cp-0", "vip-cp-1"], worker: "vip-md-0");
         Assert.All(two, h => Assert.Single(h.Status!.Claim!.VipRole!.Peers!));

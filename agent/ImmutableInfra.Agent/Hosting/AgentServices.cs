@@ -44,7 +44,7 @@ internal static class AgentServices
         services.AddSingleton<ISdNotifier>(sp => sp.GetRequiredService<SdNotifier>());
         services.AddSingleton(sp => new AgentStatus(sp.GetRequiredService<ISdNotifier>()));
         AddCoordination(services, options);
-        AddVip(services);
+        AddVip(services, new HostRoot(options.RootDir));
         services.AddHostedService(sp => new AgentHostedService(
             options, sp.GetRequiredService<HostInventoryReader>(), sp.GetRequiredService<IAgentCoordination>(), sp.GetRequiredService<ISdNotifier>(),
             sp.GetRequiredService<AgentStatus>(), WatchdogSettings.FromEnvironment(), sp.GetRequiredService<TimeProvider>(),
@@ -91,9 +91,17 @@ internal static class AgentServices
             sp.GetRequiredService<ObservedStateTracker>(), sp.GetRequiredService<LinkStatus>()));
     }
 
-    private static void AddVip(IServiceCollection services)
+    private static void AddVip(IServiceCollection services, HostRoot root)
     {
-        var vip = new VipOptions();
+        // Re-rooted like every other host path, so tests and the lab's simulated hosts never touch this machine's /etc or /run.
+        var defaults = new VipOptions();
+        var vip = defaults with
+        {
+            KeepalivedConfigPath = root.Resolve(defaults.KeepalivedConfigPath),
+            TrackFilePath = root.Resolve(defaults.TrackFilePath),
+            AdminKubeconfigPath = root.Resolve(defaults.AdminKubeconfigPath),
+            SuperAdminKubeconfigPath = root.Resolve(defaults.SuperAdminKubeconfigPath),
+        };
         vip.Validate();
         services.AddSingleton(vip);
         services.AddSingleton<ILocalAddresses, NetworkInterfaceLocalAddresses>();

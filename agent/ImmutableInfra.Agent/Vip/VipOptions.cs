@@ -1,7 +1,7 @@
 namespace ImmutableInfra.Agent.Vip;
 
 /// <summary>Where the VIP component writes and reads on the host, and the arbiter's Lease timings.</summary>
-internal sealed class VipOptions
+internal sealed record VipOptions
 {
     public string KeepalivedConfigPath { get; init; } = "/etc/keepalived/keepalived.conf";
 

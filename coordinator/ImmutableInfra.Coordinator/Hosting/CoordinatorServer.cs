@@ -33,6 +33,7 @@ internal sealed partial class CoordinatorServer : IAsyncDisposable
     private readonly KubeClient _leaseApi;
     private readonly ILogger _logger;
     private readonly PrometheusTextExporter _metrics = new("ImmutableInfra.");
+    private FleetGauges? _fleet;
     private CancellationTokenSource? _leading;
     private Task _controllers = Task.CompletedTask;
     private GrpcServer? _grpc;
@@ -136,6 +137,7 @@ internal sealed partial class CoordinatorServer : IAsyncDisposable
         }
 
         _agentApi?.Dispose();
+        _fleet?.Dispose();
         _metrics.Dispose();
         _api.Dispose();
         _leaseApi.Dispose();
@@ -159,6 +161,7 @@ internal sealed partial class CoordinatorServer : IAsyncDisposable
             AddLoop(BaremetalMachineController.Name, machines.ReconcileAsync, machines.Watch, Options.ReconcileConcurrency);
         }
 
+        _fleet = new FleetGauges(Caches, () => IsLeader);
         _agentApi = new AgentApiService(Caches, Writer, Streams, Events, Options, Time, Loggers.CreateLogger<AgentApiService>());
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, stop);
         _background.Add(await Caches.StartAsync(Loggers, stop).WaitAsync(linked.Token).ConfigureAwait(false));
