@@ -2,7 +2,7 @@
 # Agent footprint: the NativeAOT agent against a NativeAOT hello world published the same way, in one run.
 # Prints start-to-READY (sd_notify) and RSS after an idle minute connected to a fake coordinator.
 # Needs clang, zlib1g-dev and python3-grpcio (Debian's /usr/bin/python3). Extra args go to footprint.py
-# (--runs N, --idle-seconds S).
+# (--runs N, --idle-seconds S). Both programs run with the Environment= lines of the shipped systemd unit.
 set -euo pipefail
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -22,4 +22,5 @@ if [ "$aot_inventory" != "$jit_inventory" ]; then
 fi
 
 /usr/bin/python3 "$repo/bench/AgentFootprint/footprint.py" \
-  --agent "$work/agent/immutableinfra-agent" --hello "$work/hello/hello-ready" --work "$work" "$@"
+  --agent "$work/agent/immutableinfra-agent" --hello "$work/hello/hello-ready" --work "$work" \
+  --unit "$repo/packaging/systemd/immutableinfra-agent.service" "$@"

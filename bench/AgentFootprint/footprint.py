@@ -5,7 +5,8 @@ Run by bench/agent-footprint.sh. The agent runs for real (rootDir /, its own sta
 fake coordinator served here with python3-grpcio on 127.0.0.1 (h2c): Register answers with a
 credential, Sync takes the stream and sends nothing, so the agent stays connected and idle.
 Start-to-READY is from just before spawning the process to the READY=1 datagram on NOTIFY_SOCKET;
-the agent sends READY=1 before any network call, so the figure excludes the network.
+the agent sends READY=1 before any network call, so the figure excludes the network. Both programs get
+the Environment= lines of the shipped systemd unit (GC and malloc settings), as the agent does in production.
 """
 import argparse
 import os
@@ -67,12 +68,26 @@ class FakeCoordinator:
         yield  # a generator: the coordinator never sends anything
 
 
+def unit_environment(path):
+    """The KEY=VALUE pairs of a systemd unit's Environment= lines (the shipped unit uses no quoting)."""
+    env = {}
+    with open(path) as unit:
+        for line in unit:
+            if line.startswith("Environment="):
+                key, _, value = line.strip().removeprefix("Environment=").partition("=")
+                env[key] = value
+    return env
+
+
+UNIT_ENV = {}
+
+
 def spawn(argv, notify_path):
-    """Starts argv with NOTIFY_SOCKET and returns (process, milliseconds until READY=1)."""
+    """Starts argv with the unit's environment and NOTIFY_SOCKET; returns (process, milliseconds until READY=1)."""
     receiver = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
     receiver.bind(notify_path)
     receiver.settimeout(30)
-    env = dict(os.environ, NOTIFY_SOCKET=notify_path)
+    env = dict(os.environ, **UNIT_ENV, NOTIFY_SOCKET=notify_path)
     started = time.monotonic_ns()
     process = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
@@ -113,7 +128,10 @@ def main():
     parser.add_argument("--work", required=True)
     parser.add_argument("--runs", type=int, default=10)
     parser.add_argument("--idle-seconds", type=int, default=60)
+    parser.add_argument("--unit", help="systemd unit whose Environment= lines both programs run with")
     args = parser.parse_args()
+    if args.unit:
+        UNIT_ENV.update(unit_environment(args.unit))
     coordinator = FakeCoordinator()
 
     ready = {"agent": [], "hello": []}
@@ -143,6 +161,7 @@ def main():
 
     size = lambda path: os.path.getsize(path) / (1024 * 1024)
     print(f"runs: {args.runs}, idle: {args.idle_seconds} s, agent connected to the fake coordinator: {connected and still_connected}")
+    print(f"environment: {' '.join(f'{k}={v}' for k, v in UNIT_ENV.items()) or '(none)'}")
     print("| measure | agent (NativeAOT) | hello world (NativeAOT) | ratio |")
     print("| --- | --- | --- | --- |")
     a, h = statistics.median(ready["agent"]), statistics.median(ready["hello"])

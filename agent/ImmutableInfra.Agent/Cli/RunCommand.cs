@@ -5,7 +5,7 @@ using ImmutableInfra.Grpc;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Serilog;
+using Serilog.Extensions.Logging;
 
 namespace ImmutableInfra.Agent.Cli;
 
@@ -26,13 +26,12 @@ internal static class RunCommand
 
         var options = result.Options!;
         using var serilog = AgentLogging.Create(options.LogFormat);
-        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
-        builder.Logging.ClearProviders();
-        builder.Logging.AddSerilog(serilog);
-        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = ShutdownTimeout);
+        using var loggerFactory = new SerilogLoggerFactory(serilog);
+        var services = new ServiceCollection();
+        services.AddSingleton<ILoggerFactory>(loggerFactory);
         try
         {
-            AgentServices.Register(builder.Services, options, CoordinationOptions.From(options));
+            AgentServices.Register(services, options, CoordinationOptions.From(options));
         }
         catch (ArgumentException e)
         {
@@ -40,11 +39,11 @@ internal static class RunCommand
             return 1;
         }
 
-        using var host = builder.Build();
+        await using var provider = services.BuildServiceProvider();
         try
         {
             // Built now so a bad CA bundle fails the start with its reason instead of inside the hosted service.
-            host.Services.GetRequiredService<GrpcChannel>();
+            provider.GetRequiredService<GrpcChannel>();
         }
         catch (InvalidOperationException e)
         {
@@ -52,13 +51,13 @@ internal static class RunCommand
             return 1;
         }
 
-        var logger = host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("ImmutableInfra.Agent.Configuration");
+        var logger = loggerFactory.CreateLogger("ImmutableInfra.Agent.Configuration");
         foreach (var warning in result.Warnings)
         {
             HostingLog.ConfigWarning(logger, warning.Field, warning.Problem);
         }
 
-        await host.RunAsync().ConfigureAwait(false);
-        return 0;
+        var service = provider.GetServices<IHostedService>().Single();
+        return await AgentHost.RunAsync(service, ShutdownTimeout, loggerFactory.CreateLogger("ImmutableInfra.Agent.Hosting")).ConfigureAwait(false);
     }
 }

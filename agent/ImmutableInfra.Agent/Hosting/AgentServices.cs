@@ -33,13 +33,13 @@ internal static class AgentServices
         services.AddSingleton(new BootstrapOptions());
         services.AddSingleton(sp => new BootstrapExecutor(
             sp.GetRequiredService<HostRoot>(), sp.GetRequiredService<BootstrapJournal>(), sp.GetRequiredService<ICommandRunner>(),
-            sp.GetRequiredService<ISystemd>(), sp.GetRequiredService<BootstrapOptions>(), sp.GetRequiredService<ILogger<BootstrapExecutor>>()));
+            sp.GetRequiredService<ISystemd>(), sp.GetRequiredService<BootstrapOptions>(), sp.Logger<BootstrapExecutor>()));
         services.AddSingleton(sp => new DiskWiper(
-            sp.GetRequiredService<ICommandRunner>(), sp.GetRequiredService<IBlockDeviceWriter>(), sp.GetRequiredService<ILogger<DiskWiper>>()));
+            sp.GetRequiredService<ICommandRunner>(), sp.GetRequiredService<IBlockDeviceWriter>(), sp.Logger<DiskWiper>()));
         services.AddSingleton(sp => new HostResetter(
             sp.GetRequiredService<HostRoot>(), sp.GetRequiredService<ICommandRunner>(),
             () => sp.GetRequiredService<HostInventoryReader>().Snapshot(), sp.GetRequiredService<DiskWiper>(), sp.GetRequiredService<BootstrapJournal>(),
-            new ResetOptions { PersistentDisks = options.PersistentDisks }, sp.GetRequiredService<ILogger<HostResetter>>()));
+            new ResetOptions { PersistentDisks = options.PersistentDisks }, sp.Logger<HostResetter>()));
         services.AddSingleton(_ => SdNotifier.FromEnvironment());
         services.AddSingleton<ISdNotifier>(sp => sp.GetRequiredService<SdNotifier>());
         services.AddSingleton(sp => new AgentStatus(sp.GetRequiredService<ISdNotifier>()));
@@ -48,8 +48,14 @@ internal static class AgentServices
         services.AddHostedService(sp => new AgentHostedService(
             options, sp.GetRequiredService<HostInventoryReader>(), sp.GetRequiredService<IAgentCoordination>(), sp.GetRequiredService<ISdNotifier>(),
             sp.GetRequiredService<AgentStatus>(), WatchdogSettings.FromEnvironment(), sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<ILogger<AgentHostedService>>()));
+            sp.Logger<AgentHostedService>()));
     }
+
+    /// <summary>
+    /// A typed logger made by the factory rather than resolved as ILogger&lt;T&gt;: resolving the open generic makes
+    /// the NativeAOT runtime build Logger&lt;T&gt; at run time, where CreateLogger&lt;T&gt; is compiled ahead.
+    /// </summary>
+    private static ILogger<T> Logger<T>(this IServiceProvider sp) => sp.GetRequiredService<ILoggerFactory>().CreateLogger<T>();
 
     private static void AddCoordination(IServiceCollection services, AgentOptions options)
     {
@@ -67,25 +73,25 @@ internal static class AgentServices
         services.AddSingleton(sp => new SyncPacing(sp.GetRequiredService<CoordinationOptions>(), sp.GetRequiredService<ReconnectBackoff>()));
         services.AddSingleton(sp => new BootstrapDataFetcher(
             sp.GetRequiredService<AgentServiceClient>(), sp.GetRequiredService<CredentialStore>(), sp.GetRequiredService<CoordinationOptions>(),
-            sp.GetRequiredService<LinkStatus>(), random, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<BootstrapDataFetcher>>()));
+            sp.GetRequiredService<LinkStatus>(), random, sp.GetRequiredService<TimeProvider>(), sp.Logger<BootstrapDataFetcher>()));
         services.AddSingleton(sp => new DesiredStateConverger(
             sp.GetRequiredService<ObservedStateTracker>(), sp.GetRequiredService<ConvergedStateStore>(), sp.GetRequiredService<BootstrapDataFetcher>(),
             sp.GetRequiredService<BootstrapExecutor>(), sp.GetRequiredService<HostResetter>(), sp.GetRequiredService<LinkStatus>(),
-            sp.GetRequiredService<ControlPlaneVip>(), sp.GetRequiredService<ILogger<DesiredStateConverger>>()));
+            sp.GetRequiredService<ControlPlaneVip>(), sp.Logger<DesiredStateConverger>()));
         services.AddSingleton(sp => new Enroller(
             options, sp.GetRequiredService<CoordinationOptions>(), sp.GetRequiredService<AgentServiceClient>(), sp.GetRequiredService<CredentialStore>(),
             sp.GetRequiredService<HostInventoryReader>(), sp.GetRequiredService<HostRoot>(), sp.GetRequiredService<SyncPacing>(),
             sp.GetRequiredService<ReconnectBackoff>(), sp.GetRequiredService<LinkStatus>(), random, sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<ILogger<Enroller>>()));
+            sp.Logger<Enroller>()));
         services.AddSingleton(sp => new SyncSession(
             sp.GetRequiredService<AgentServiceClient>(), sp.GetRequiredService<ObservedStateTracker>(), sp.GetRequiredService<DesiredStateConverger>(),
             sp.GetRequiredService<HostInventoryReader>(), sp.GetRequiredService<HostRoot>(), sp.GetRequiredService<SyncPacing>(),
             sp.GetRequiredService<CoordinationOptions>(), sp.GetRequiredService<LinkStatus>(), random, sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<ILogger<SyncSession>>()));
+            sp.Logger<SyncSession>()));
         services.AddSingleton(sp => new CoordinatorLink(
             sp.GetRequiredService<Enroller>(), sp.GetRequiredService<SyncSession>(), sp.GetRequiredService<CredentialStore>(),
             sp.GetRequiredService<ReconnectBackoff>(), sp.GetRequiredService<CoordinationOptions>(), sp.GetRequiredService<LinkStatus>(),
-            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<CoordinatorLink>>()));
+            sp.GetRequiredService<TimeProvider>(), sp.Logger<CoordinatorLink>()));
         services.AddSingleton<IAgentCoordination>(sp => new AgentCoordination(
             sp.GetRequiredService<CoordinatorLink>(), sp.GetRequiredService<DesiredStateConverger>(), sp.GetRequiredService<ControlPlaneVip>(),
             sp.GetRequiredService<ObservedStateTracker>(), sp.GetRequiredService<LinkStatus>()));

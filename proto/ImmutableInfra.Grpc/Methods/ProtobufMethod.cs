@@ -24,13 +24,22 @@ public static class ProtobufMethod
                 nameof(descriptor));
         }
 
-        return new Method<TRequest, TResponse>(
-            TypeOf(descriptor),
-            descriptor.Service.FullName,
-            descriptor.Name,
+        return Create<TRequest, TResponse>(TypeOf(descriptor), descriptor.Service.FullName, descriptor.Name);
+    }
+
+    /// <summary>
+    /// The method named <paramref name="serviceName"/>/<paramref name="name"/>, without touching descriptors (see
+    /// AgentServiceMethods for why); the caller's tests check it against the descriptor.
+    /// </summary>
+    public static Method<TRequest, TResponse> Create<TRequest, TResponse>(MethodType type, string serviceName, string name)
+        where TRequest : IMessage<TRequest>, new()
+        where TResponse : IMessage<TResponse>, new() =>
+        new(
+            type,
+            serviceName,
+            name,
             ProtobufMarshaller.Create(new MessageParser<TRequest>(static () => new TRequest())),
             ProtobufMarshaller.Create(new MessageParser<TResponse>(static () => new TResponse())));
-    }
 
     /// <summary>The call kind a descriptor declares.</summary>
     public static MethodType TypeOf(MethodDescriptor descriptor)

@@ -74,13 +74,31 @@ public sealed class AgentServiceStubTests
     }
 
     [Fact]
-    public void Methods_ComeFromGeneratedDescriptor()
+    public void Methods_MatchGeneratedDescriptor()
     {
+        // AgentServiceMethods spells the methods out so the agent never builds descriptors; they must agree.
+        AssertMatches(AgentServiceMethods.Register, new RegisterRequest(), new RegisterResponse());
+        AssertMatches(AgentServiceMethods.Sync, new AgentMessage(), new CoordinatorMessage());
+        AssertMatches(AgentServiceMethods.FetchBootstrapData, new FetchBootstrapDataRequest(), new BootstrapData());
+        Assert.Equal(3, AgentServiceMethods.Descriptor.Methods.Count);
+
         Assert.Equal("/immutableinfra.agent.v1.AgentService/Register", AgentServiceMethods.Register.FullName);
         Assert.Equal(MethodType.DuplexStreaming, AgentServiceMethods.Sync.Type);
         Assert.Equal("/immutableinfra.agent.v1.AgentService/FetchBootstrapData", AgentServiceMethods.FetchBootstrapData.FullName);
         var data = new BootstrapData { Data = ByteString.CopyFromUtf8("x") };
         using var frame = MessageFrameWriter.Frame(data, AgentServiceMethods.FetchBootstrapData.ResponseMarshaller, 1024, null);
         Assert.Equal(data, AgentServiceMethods.FetchBootstrapData.ResponseMarshaller.Deserialize(frame.Memory[5..]));
+    }
+
+    private static void AssertMatches<TRequest, TResponse>(Method<TRequest, TResponse> method, TRequest request, TResponse response)
+        where TRequest : IMessage
+        where TResponse : IMessage
+    {
+        var descriptor = AgentServiceMethods.Descriptor.FindMethodByName(method.Name);
+        Assert.NotNull(descriptor);
+        Assert.Equal(descriptor.Service.FullName, method.ServiceName);
+        Assert.Equal(ProtobufMethod.TypeOf(descriptor), method.Type);
+        Assert.Same(descriptor.InputType, request.Descriptor);
+        Assert.Same(descriptor.OutputType, response.Descriptor);
     }
 }
