@@ -95,6 +95,8 @@ internal sealed class LabEnvironment : IAsyncDisposable
             OfflineGracePeriod = Options.OfflineGracePeriod,
             ReplicaLeaseDuration = TimeSpan.FromSeconds(5),
             AgentHeartbeatInterval = TimeSpan.FromSeconds(30),
+            // One machine, replicas restarted in seconds (tests stop them on purpose): agents come back quickly.
+            AgentMaxReconnectBackoff = TimeSpan.FromSeconds(5),
             RegistrationsPerSecond = 1000,
             RegistrationBurst = 2000,
             ApiQps = 2000,

@@ -93,9 +93,10 @@ public sealed class ControlPlaneVipTests
             Assert.Equal(expected, role.Peers!.Select(p => $"{p.Host}={p.Address}"));
         }
 
-        // The first control plane took two new generations (two peers joined) and ran its bootstrap once.
+        // The first control plane took new generations as peers joined (one or two: they may join in one
+        // reconcile), acknowledged them, and ran its bootstrap once.
         var cp0 = three.Single(h => h.Status!.Claim!.MachineRef!.Name == "vip-cp-0");
-        Assert.True(cp0.Status!.DesiredGeneration >= first[0].Status!.DesiredGeneration + 2);
+        Assert.True(cp0.Status!.DesiredGeneration > first[0].Status!.DesiredGeneration);
         Assert.Equal(1, lab.Hosts.Single(h => cp0.Metadata.Name!.StartsWith(h.Name + "-", StringComparison.Ordinal)).KubeadmJoinsAndInits);
 
         // The leader's /metrics shows hosts per pool and state, and the VIP state the three agents report.

@@ -61,7 +61,7 @@ internal sealed partial class AgentApiService : AgentServiceBase, IDisposable
     private SyncSettings Settings => new()
     {
         HeartbeatInterval = Duration.FromTimeSpan(_options.AgentHeartbeatInterval),
-        MaxReconnectBackoff = Duration.FromTimeSpan(TimeSpan.FromSeconds(60)),
+        MaxReconnectBackoff = Duration.FromTimeSpan(_options.AgentMaxReconnectBackoff),
     };
 
     public override async Task<RegisterResponse> Register(RegisterRequest request, ServerCallContext context)

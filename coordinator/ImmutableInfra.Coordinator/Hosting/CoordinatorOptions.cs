@@ -37,6 +37,9 @@ internal sealed record CoordinatorOptions
     /// <summary>The heartbeat interval told to agents.</summary>
     public TimeSpan AgentHeartbeatInterval { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>The longest reconnect backoff agents use: long enough that a fleet returning after an outage spreads out.</summary>
+    public TimeSpan AgentMaxReconnectBackoff { get; init; } = TimeSpan.FromSeconds(60);
+
     /// <summary>Registrations accepted per second (sustained) by this replica; more get RESOURCE_EXHAUSTED.</summary>
     public double RegistrationsPerSecond { get; init; } = 50;
 
@@ -67,6 +70,7 @@ internal sealed record CoordinatorOptions
         Require(OfflineGracePeriod >= TimeSpan.FromSeconds(1), "offline-grace-period", "must be at least 1s");
         Require(ReplicaLeaseDuration >= TimeSpan.FromSeconds(1), "replica-lease-duration", "must be at least 1s");
         Require(AgentHeartbeatInterval >= TimeSpan.FromMilliseconds(100), "agent-heartbeat-interval", "must be at least 100ms");
+        Require(AgentMaxReconnectBackoff >= TimeSpan.FromSeconds(1), "agent-max-reconnect-backoff", "must be at least 1s");
         Require(RegistrationsPerSecond > 0 && RegistrationBurst >= 1, "registration-rate", "must be positive");
         Require(ReconcileConcurrency is >= 1 and <= 64, "reconcile-concurrency", "must be 1-64");
         Require(ApiQps > 0 && ApiBurst >= 1, "api-qps", "must be positive");
