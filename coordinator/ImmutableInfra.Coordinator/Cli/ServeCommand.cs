@@ -20,9 +20,10 @@ internal static class ServeCommand
         var insecure = new Option<bool>("--insecure") { Description = "serve the agent API without TLS (lab only)" };
         var leaderElect = new Option<bool>("--leader-elect") { Description = "run controllers only while holding the leader Lease", DefaultValueFactory = _ => true };
         var grace = new Option<string>("--offline-grace-period") { Description = "a host is Offline after this long without a stream", DefaultValueFactory = _ => "2m" };
+        var backoff = new Option<string>("--agent-max-reconnect-backoff") { Description = "the longest reconnect backoff agents use (spreads a fleet's return after an outage)", DefaultValueFactory = _ => "60s" };
         var command = new Command("serve", "run a coordinator replica (controllers on the leader, the agent API on every replica)")
         {
-            kube.Kubeconfig, kube.Context, ns, agentApi, http, cert, key, insecure, leaderElect, grace,
+            kube.Kubeconfig, kube.Context, ns, agentApi, http, cert, key, insecure, leaderElect, grace, backoff,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -40,6 +41,7 @@ internal static class ServeCommand
                     Insecure = parse.GetValue(insecure),
                     LeaderElect = parse.GetValue(leaderElect),
                     OfflineGracePeriod = DurationText.Parse(parse.GetValue(grace)!, "--offline-grace-period"),
+                    AgentMaxReconnectBackoff = DurationText.Parse(parse.GetValue(backoff)!, "--agent-max-reconnect-backoff"),
                 };
                 options.Validate();
                 settings = kube.Load(parse);
