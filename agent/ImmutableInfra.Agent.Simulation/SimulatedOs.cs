@@ -80,7 +80,7 @@ internal sealed class SimulatedAddresses(string nic, string cidr) : INetworkAddr
 
     // The VIP component sees the same one address, so keepalived.conf is rendered for the simulated NIC.
     public IReadOnlyList<LocalAddress> All() =>
-        [new LocalAddress(nic, System.Net.IPAddress.Parse(cidr[..cidr.IndexOf('/', StringComparison.Ordinal)]), int.Parse(cidr[(cidr.IndexOf('/', StringComparison.Ordinal) + 1)..], System.Globalization.CultureInfo.InvariantCulture))];
+        Contract.V1.InterfaceAddress.TryParse(cidr, out var parsed) ? [new LocalAddress(nic, parsed.Address, parsed.PrefixLength)] : [];
 }
 
 /// <summary>Keeps the agent's last sd_notify STATUS= line, for the lab's progress view.</summary>

@@ -1,7 +1,7 @@
 using System.Net;
-using System.Net.Sockets;
 using System.Text.Json;
 using ImmutableInfra.Api.V1Beta1;
+using InterfaceAddress = ImmutableInfra.Contract.V1.InterfaceAddress;
 using ImmutableInfra.Coordinator.Caching;
 using ImmutableInfra.Kubernetes.Cache;
 using ImmutableInfra.Kubernetes.Objects;
@@ -87,26 +87,18 @@ internal static class VipRoles
         string? fallback = null;
         foreach (var cidr in cidrs ?? [])
         {
-            var slash = cidr.IndexOf('/', StringComparison.Ordinal);
-            if (!IPAddress.TryParse(slash < 0 ? cidr : cidr[..slash], out var address)
-                || address.AddressFamily != vip.AddressFamily || IPAddress.IsLoopback(address) || address.IsIPv6LinkLocal || address.Equals(vip))
+            if (!InterfaceAddress.TryParse(cidr, out var parsed) || parsed.Address.AddressFamily != vip.AddressFamily
+                || IPAddress.IsLoopback(parsed.Address) || parsed.Address.IsIPv6LinkLocal || parsed.Address.Equals(vip))
             {
                 continue;
             }
 
-            var bits = address.AddressFamily == AddressFamily.InterNetwork ? 32 : 128;
-            var prefix = bits;
-            if (slash >= 0 && (!int.TryParse(cidr.AsSpan(slash + 1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out prefix) || prefix > bits))
+            if (parsed.SubnetContains(vip))
             {
-                continue;
+                return parsed.Address.ToString();
             }
 
-            if (new IPNetwork(Masked(address, prefix), prefix).Contains(vip))
-            {
-                return address.ToString();
-            }
-
-            fallback ??= address.ToString();
+            fallback ??= parsed.Address.ToString();
         }
 
         return fallback;
@@ -114,16 +106,4 @@ internal static class VipRoles
 
     public static bool Same(HostVipRole? left, HostVipRole? right) =>
         JsonSerializer.Serialize(left, ApiJsonContext.Default.HostVipRole) == JsonSerializer.Serialize(right, ApiJsonContext.Default.HostVipRole);
-
-    private static IPAddress Masked(IPAddress address, int prefix)
-    {
-        var bytes = address.GetAddressBytes();
-        for (var i = 0; i < bytes.Length; i++)
-        {
-            var keep = Math.Clamp(prefix - (i * 8), 0, 8);
-            bytes[i] &= (byte)(0xFF << (8 - keep));
-        }
-
-        return new IPAddress(bytes);
-    }
 }
