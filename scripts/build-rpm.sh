@@ -22,7 +22,8 @@ fi
 [ -x "$binary" ] || { echo "build-rpm.sh: $binary is not an executable" >&2; exit 1; }
 
 cp "$binary" "$top/SOURCES/immutableinfra-agent"
-cp "$repo/packaging/systemd/immutableinfra-agent.service" "$repo/packaging/rpm/agent.yaml" "$top/SOURCES/"
+cp "$repo/packaging/systemd/immutableinfra-agent.service" "$repo/packaging/rpm/agent.yaml" \
+  "$repo/packaging/sysctl/50-immutableinfra-vip.conf" "$repo/packaging/modules-load/immutableinfra-ipvs.conf" "$top/SOURCES/"
 cp "$repo/packaging/rpm/immutableinfra-agent.spec" "$top/SPECS/"
 
 # rpm on a Debian host would otherwise record the build host's name; keep builds reproducible.

@@ -15,7 +15,7 @@ public sealed class RpmPackageTests(AgentBuildFixture build)
     }
 
     [Fact]
-    public void Package_HoldsExactlyTheBinaryUnitConfigAndStateDirectory()
+    public void Package_HoldsExactlyTheBinaryUnitConfigStateDirectoryAndVipHostSettings()
     {
         var files = Command.Check("rpm", "-qlp", build.Rpm).Split('\n', StringSplitOptions.RemoveEmptyEntries);
 
@@ -24,6 +24,8 @@ public sealed class RpmPackageTests(AgentBuildFixture build)
                 "/etc/immutableinfra",
                 "/etc/immutableinfra/agent.yaml",
                 "/usr/bin/immutableinfra-agent",
+                "/usr/lib/modules-load.d/immutableinfra-ipvs.conf",
+                "/usr/lib/sysctl.d/50-immutableinfra-vip.conf",
                 "/usr/lib/systemd/system/immutableinfra-agent.service",
                 "/var/lib/immutableinfra",
             ],
@@ -53,6 +55,8 @@ public sealed class RpmPackageTests(AgentBuildFixture build)
 
         Assert.Equal(Sha256(Repository.Path("packaging/systemd/immutableinfra-agent.service")), dump["/usr/lib/systemd/system/immutableinfra-agent.service"][3]);
         Assert.Equal(Sha256(Repository.Path("packaging/rpm/agent.yaml")), dump["/etc/immutableinfra/agent.yaml"][3]);
+        Assert.Equal(Sha256(Repository.Path("packaging/sysctl/50-immutableinfra-vip.conf")), dump["/usr/lib/sysctl.d/50-immutableinfra-vip.conf"][3]);
+        Assert.Equal("0100644", dump["/usr/lib/modules-load.d/immutableinfra-ipvs.conf"][4]);
     }
 
     [Fact]
@@ -66,6 +70,7 @@ public sealed class RpmPackageTests(AgentBuildFixture build)
         // $1 is the number of installed instances after the transaction: 1 = first install, 0 = removal.
         Assert.Contains("if [ $1 -eq 1 ]", post, StringComparison.Ordinal);
         Assert.Contains("systemctl --no-reload preset immutableinfra-agent.service", post, StringComparison.Ordinal);
+        Assert.Contains("/usr/lib/systemd/systemd-sysctl 50-immutableinfra-vip.conf", post, StringComparison.Ordinal);
         Assert.Contains("if [ $1 -eq 0 ]", preun, StringComparison.Ordinal);
         Assert.Contains("systemctl --no-reload disable --now immutableinfra-agent.service", preun, StringComparison.Ordinal);
         Assert.Contains("daemon-reload", postun, StringComparison.Ordinal);
