@@ -11,11 +11,10 @@ namespace ImmutableInfra.Coordinator.ControlPlaneVip;
 /// </summary>
 internal sealed class VipRoleAssigner(ResourceCaches caches, HostStatusWriter writer)
 {
-    /// <summary>Rewrites the roles that differ; returns how many hosts were written.</summary>
-    public async Task<int> SyncAsync(BaremetalCluster cluster, CancellationToken ct)
+    /// <summary>Rewrites the roles that differ from the cluster's current membership.</summary>
+    public async Task SyncAsync(BaremetalCluster cluster, CancellationToken ct)
     {
         var capiCluster = VipRoles.CapiClusterKey(cluster);
-        var written = 0;
         foreach (var host in VipRoles.ControlPlaneHosts(caches, capiCluster).ToList())
         {
             var wanted = VipRoles.For(cluster, host, VipRoles.ControlPlaneHosts(caches, capiCluster));
@@ -24,10 +23,8 @@ internal sealed class VipRoleAssigner(ResourceCaches caches, HostStatusWriter wr
                 continue;
             }
 
-            var changed = false;
             await writer.UpdateAsync(host.Metadata.Namespace, host.Metadata.Name!, h =>
             {
-                changed = false;
                 // The fresh copy decides: the claim may have been released or replaced since the cache saw it.
                 if (h.Status?.Claim is not { } claim || claim.MachineRef?.Uid != host.Status.Claim.MachineRef?.Uid || !VipRoles.IsActiveControlPlane(h))
                 {
@@ -42,12 +39,8 @@ internal sealed class VipRoleAssigner(ResourceCaches caches, HostStatusWriter wr
 
                 claim.VipRole = role;
                 h.Status.DesiredGeneration = (h.Status.DesiredGeneration ?? 0) + 1;
-                changed = true;
                 return true;
             }, null, ct).ConfigureAwait(false);
-            written += changed ? 1 : 0;
         }
-
-        return written;
     }
 }
