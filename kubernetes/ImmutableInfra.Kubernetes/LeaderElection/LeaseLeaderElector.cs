@@ -183,7 +183,7 @@ public sealed class LeaseLeaderElector
         }
         finally
         {
-            StepDown("released");
+            StepDown(Released);
         }
     }
 
@@ -297,6 +297,8 @@ public sealed class LeaseLeaderElector
         }
     }
 
+    private const string Released = "released";
+
     private void StepDown(string why)
     {
         lock (_lock)
@@ -309,7 +311,12 @@ public sealed class LeaseLeaderElector
             _leading = false;
         }
 
-        LeaderElectionLog.SteppedDown(_logger, _options.Identity, _options.LeaseNamespace, _options.LeaseName, why);
+        // A graceful release was logged as such already; it is no warning.
+        if (why != Released)
+        {
+            LeaderElectionLog.SteppedDown(_logger, _options.Identity, _options.LeaseNamespace, _options.LeaseName, why);
+        }
+
         StoppedLeading?.Invoke(this, new LeaderElectionEventArgs(_options.Identity, _transitions));
     }
 
