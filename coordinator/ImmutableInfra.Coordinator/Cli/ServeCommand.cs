@@ -20,9 +20,12 @@ internal static class ServeCommand
         var insecure = new Option<bool>("--insecure") { Description = "serve the agent API without TLS (lab only)" };
         var leaderElect = new Option<bool>("--leader-elect") { Description = "run controllers only while holding the leader Lease", DefaultValueFactory = _ => true };
         var grace = new Option<string>("--offline-grace-period") { Description = "a host is Offline after this long without a stream", DefaultValueFactory = _ => "2m" };
+        var defaults = new CoordinatorOptions();
+        var apiQps = new Option<double>("--kube-api-qps") { Description = "Kubernetes API requests per second (sustained) for controllers and the agent API", DefaultValueFactory = _ => defaults.ApiQps };
+        var apiBurst = new Option<int>("--kube-api-burst") { Description = "Kubernetes API requests allowed in a burst above --kube-api-qps", DefaultValueFactory = _ => defaults.ApiBurst };
         var command = new Command("serve", "run a coordinator replica (controllers on the leader, the agent API on every replica)")
         {
-            kube.Kubeconfig, kube.Context, ns, agentApi, http, cert, key, insecure, leaderElect, grace,
+            kube.Kubeconfig, kube.Context, ns, agentApi, http, cert, key, insecure, leaderElect, grace, apiQps, apiBurst,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -40,6 +43,8 @@ internal static class ServeCommand
                     Insecure = parse.GetValue(insecure),
                     LeaderElect = parse.GetValue(leaderElect),
                     OfflineGracePeriod = DurationText.Parse(parse.GetValue(grace)!, "--offline-grace-period"),
+                    ApiQps = parse.GetValue(apiQps),
+                    ApiBurst = parse.GetValue(apiBurst),
                 };
                 options.Validate();
                 settings = kube.Load(parse);
