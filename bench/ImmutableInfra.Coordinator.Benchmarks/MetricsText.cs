@@ -14,6 +14,9 @@ internal sealed class MetricsText(string text)
 
     public double Reads => Requests("GET");
 
+    /// <summary>Controller reconciles ending in <paramref name="result"/> (ok, conflict, error), all controllers.</summary>
+    public double Reconciles(string result) => Sum("immutableinfra_controller_reconciles_total", $"result=\"{result}\"");
+
     public double Heartbeats => Sum("immutableinfra_agent_api_heartbeats_total", null);
 
     /// <summary>Cumulative bucket counts of the creation-to-delivery histogram, by upper bound.</summary>

@@ -9,6 +9,9 @@ internal sealed record ScaleOptions
 
     public int Machines { get; init; } = 500;
 
+    /// <summary>Machines created and deleted once before the measured round (JIT warm-up); 0 skips it.</summary>
+    public int WarmupMachines { get; init; } = 20;
+
     /// <summary>The steady-state measurement window.</summary>
     public TimeSpan SteadyWindow { get; init; } = TimeSpan.FromSeconds(60);
 
@@ -54,6 +57,7 @@ internal sealed record ScaleOptions
             {
                 "--hosts" => options with { Hosts = Int() },
                 "--machines" => options with { Machines = Int() },
+                "--warmup-machines" => options with { WarmupMachines = Int() },
                 "--steady-seconds" => options with { SteadyWindow = TimeSpan.FromSeconds(Int()) },
                 "--settle-seconds" => options with { Settle = TimeSpan.FromSeconds(Int()) },
                 "--connections" => options with { Connections = Int() },
@@ -68,9 +72,9 @@ internal sealed record ScaleOptions
             };
         }
 
-        if (options.Hosts < 1 || options.Machines < 0 || options.Machines > options.Hosts)
+        if (options.Hosts < 1 || options.Machines < 0 || options.Machines > options.Hosts || options.WarmupMachines < 0 || options.WarmupMachines > options.Hosts)
         {
-            throw new ArgumentException("--hosts must be >= 1 and --machines between 0 and --hosts");
+            throw new ArgumentException("--hosts must be >= 1 and --machines and --warmup-machines between 0 and --hosts");
         }
 
         if (options.SteadyWindow <= TimeSpan.Zero || options.RegistrationConcurrency < 1)
