@@ -21,8 +21,12 @@ internal sealed partial class ReplicaLeases(IResourceClient<Lease> leases, strin
     {
         var lease = caches.ReplicaLeaseCache.Get(namespaceName, LeaseName(replica));
         lastRenew = lease?.Spec?.RenewTime ?? DateTimeOffset.MinValue;
-        return lease?.Spec is { RenewTime: { } renewed, LeaseDurationSeconds: { } seconds } && renewed + TimeSpan.FromSeconds(seconds) > now;
+        return IsAlive(lease, now);
     }
+
+    /// <summary>Whether <paramref name="lease"/> was renewed within its duration.</summary>
+    public static bool IsAlive(Lease? lease, DateTimeOffset now) =>
+        lease?.Spec is { RenewTime: { } renewed, LeaseDurationSeconds: { } seconds } && renewed + TimeSpan.FromSeconds(seconds) > now;
 
     /// <summary>Renews until cancelled (every third of the duration), then deletes the Lease so hosts fail over at once.</summary>
     public async Task RunAsync(CancellationToken cancellationToken)

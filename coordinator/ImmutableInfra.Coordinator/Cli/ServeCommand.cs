@@ -21,9 +21,12 @@ internal static class ServeCommand
         var leaderElect = new Option<bool>("--leader-elect") { Description = "run controllers only while holding the leader Lease", DefaultValueFactory = _ => true };
         var grace = new Option<string>("--offline-grace-period") { Description = "a host is Offline after this long without a stream", DefaultValueFactory = _ => "2m" };
         var backoff = new Option<string>("--agent-max-reconnect-backoff") { Description = "the longest reconnect backoff agents use (spreads a fleet's return after an outage)", DefaultValueFactory = _ => "60s" };
+        var defaults = new CoordinatorOptions();
+        var apiQps = new Option<double>("--kube-api-qps") { Description = "Kubernetes API requests per second (sustained) for controllers and the agent API", DefaultValueFactory = _ => defaults.ApiQps };
+        var apiBurst = new Option<int>("--kube-api-burst") { Description = "Kubernetes API requests allowed in a burst above --kube-api-qps", DefaultValueFactory = _ => defaults.ApiBurst };
         var command = new Command("serve", "run a coordinator replica (controllers on the leader, the agent API on every replica)")
         {
-            kube.Kubeconfig, kube.Context, ns, agentApi, http, cert, key, insecure, leaderElect, grace, backoff,
+            kube.Kubeconfig, kube.Context, ns, agentApi, http, cert, key, insecure, leaderElect, grace, backoff, apiQps, apiBurst,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -42,6 +45,8 @@ internal static class ServeCommand
                     LeaderElect = parse.GetValue(leaderElect),
                     OfflineGracePeriod = DurationText.Parse(parse.GetValue(grace)!, "--offline-grace-period"),
                     AgentMaxReconnectBackoff = DurationText.Parse(parse.GetValue(backoff)!, "--agent-max-reconnect-backoff"),
+                    ApiQps = parse.GetValue(apiQps),
+                    ApiBurst = parse.GetValue(apiBurst),
                 };
                 options.Validate();
                 settings = kube.Load(parse);

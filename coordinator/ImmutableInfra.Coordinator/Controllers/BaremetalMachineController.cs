@@ -94,14 +94,16 @@ internal sealed class BaremetalMachineController(
         if (host is null)
         {
             var (claimed, lostRace) = await ClaimAsync(key, machine, owner, clusterName, now, ct).ConfigureAwait(false);
-            await WriteStatusAsync(cached, machine, ct).ConfigureAwait(false);
             if (claimed is null)
             {
+                await WriteStatusAsync(cached, machine, ct).ConfigureAwait(false);
                 // Every candidate went to another claimant (or the cache was behind): others may still be free,
                 // and no host becoming Available will wake us for them, so look again after a backoff.
                 return lostRace ? WorkResult.Retry : WorkResult.Done;
             }
 
+            // Mirroring the claimed host below writes the status once, on top of the reservation's resourceVersion;
+            // writing it here as well would leave that write a stale resourceVersion (a conflict and a second reconcile).
             host = claimed;
         }
 
@@ -141,12 +143,16 @@ internal sealed class BaremetalMachineController(
         }
 
         var failureDomain = owner.Spec?.FailureDomain is { Length: > 0 } fd ? fd : machine.Spec?.FailureDomain;
-        var candidates = caches.HostCache.ByIndex(ResourceCaches.HostsByPool, CacheKeys.Of(pool))
-            .Concat(pool.Spec?.InventoryNames is null && pool.Spec?.Selector is null ? [] : caches.HostCache.List())
-            .DistinctBy(h => h.Metadata.Uid)
-            .Where(h => HostEligibility.InPool(pool, h) && HostEligibility.WhyNot(h, machine.Spec?.HostSelector, failureDomain) is null)
+        var registered = caches.HostCache.ByIndex(ResourceCaches.HostsByPool, CacheKeys.Of(pool));
+        var hosts = pool.Spec?.InventoryNames is null && pool.Spec?.Selector is null
+            ? registered
+            : registered.Concat(caches.HostCache.List()).DistinctBy(h => h.Metadata.Uid);
+        var candidates = hosts
             // Each machine walks the hosts in its own order, so parallel claimants rarely race for one host.
+            // Ordered first, checked lazily: only the first eligible few are looked at, not every host in the pool
+            // (with 10,000 hosts, checking them all for each of 500 new machines kept a core busy for seconds).
             .OrderBy(h => SpreadOrder(machine.Metadata.Uid, h.Metadata.Name))
+            .Where(h => HostEligibility.InPool(pool, h) && HostEligibility.WhyNot(h, machine.Spec?.HostSelector, failureDomain) is null)
             .Take(MaxClaimAttempts)
             .ToList();
 
@@ -350,11 +356,18 @@ internal sealed class BaremetalMachineController(
     private static bool ClaimedBy(MachineInventory host, BaremetalMachine machine) =>
         host.Status?.Claim?.MachineRef?.Uid is { } uid && uid == machine.Metadata.Uid;
 
-    // FNV-1a over "machine/host": stable, cheap, and different per machine.
+    // FNV-1a over "machine/host": stable, cheap, and different per machine. Hashed piece by piece: it runs once per
+    // host per claim, and a string per host per claim was most of a 10,000-host claim's garbage.
     private static ulong SpreadOrder(string? machineUid, string? host)
     {
-        var hash = 14695981039346656037UL;
-        foreach (var c in $"{machineUid}/{host}")
+        var hash = Fnv1a(14695981039346656037UL, machineUid);
+        hash = (hash ^ '/') * 1099511628211UL;
+        return Fnv1a(hash, host);
+    }
+
+    private static ulong Fnv1a(ulong hash, string? text)
+    {
+        foreach (var c in text ?? string.Empty)
         {
             hash = (hash ^ c) * 1099511628211UL;
         }

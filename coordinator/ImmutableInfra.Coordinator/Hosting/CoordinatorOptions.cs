@@ -45,7 +45,11 @@ internal sealed record CoordinatorOptions
 
     public int RegistrationBurst { get; init; } = 200;
 
-    public int ReconcileConcurrency { get; init; } = 4;
+    /// <summary>
+    /// Workers per controller. Reconciles wait on API round trips, not on CPU: with 4, a burst of 500 new machines
+    /// queued behind each other for seconds (coordinator scale benchmark, docs/benchmarks.md).
+    /// </summary>
+    public int ReconcileConcurrency { get; init; } = 16;
 
     /// <summary>Kubernetes API requests per second for controllers (leases use their own client).</summary>
     public double ApiQps { get; init; } = 200;

@@ -1,5 +1,6 @@
 using ImmutableInfra.Api.V1Beta1;
 using ImmutableInfra.Coordinator.Caching;
+using ImmutableInfra.Kubernetes.Objects;
 
 namespace ImmutableInfra.Coordinator.Hosts;
 
@@ -7,6 +8,13 @@ namespace ImmutableInfra.Coordinator.Hosts;
 internal sealed class HostLiveness(ResourceCaches caches, TimeSpan grace, TimeProvider time)
 {
     public TimeSpan Grace => grace;
+
+    /// <summary>
+    /// Whether a replica Lease update only renews a Lease that was alive, for the same holder: the hosts that
+    /// replica serves were online before and still are, so none of them needs a look.
+    /// </summary>
+    public bool IsPlainRenewal(Lease before, Lease after) =>
+        before.Spec?.HolderIdentity == after.Spec?.HolderIdentity && ReplicaLeases.IsAlive(before, time.GetUtcNow());
 
     /// <summary>
     /// Offline, or when to look again: a host without a stream is Offline <c>grace</c> after its last

@@ -1,0 +1,4 @@
+using System.Runtime.Versioning;
+
+// Reads /proc and uses the lab, which is Linux-only.
+[assembly: SupportedOSPlatform("linux")]
