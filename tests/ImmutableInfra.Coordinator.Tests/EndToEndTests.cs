@@ -100,6 +100,43 @@ public sealed class EndToEndTests
     }
 
     [Fact]
+    public async Task AHostOfAReplicaThatDiedWithoutAWord_GoesOffline_WhenTheReplicasLeaseRunsOut()
+    {
+        var options = new LabOptions { Hosts = 1, OfflineGracePeriod = TimeSpan.FromSeconds(2), Timeout = Settle };
+        await using var lab = await LabEnvironment.StartAsync(options, NullLoggerFactory.Instance, CancellationToken.None);
+        await lab.CreatePoolAsync(CancellationToken.None);
+        await lab.StartHostsAsync(0, 1, CancellationToken.None);
+        var hosts = lab.Api.Resource(InfrastructureResources.MachineInventories);
+        await Eventually.TrueAsync(async () => (await lab.HostsAsync(CancellationToken.None)).SingleOrDefault()?.Status?.State == HostState.Available,
+            Settle, "the host Available", CancellationToken.None);
+
+        // A replica "ghost" served the host and crashed: its Lease is not deleted, it just stops being renewed,
+        // which no watch event announces.
+        var now = DateTimeOffset.UtcNow;
+        await lab.Api.Resource(KubeResources.Leases).CreateAsync(new Lease
+        {
+            ApiVersion = KubeResources.Leases.ApiVersion,
+            Kind = KubeResources.Leases.Kind,
+            Metadata = new ObjectMeta
+            {
+                Name = Caching.ReplicaLeases.LeaseName("ghost"), Namespace = LabEnvironment.CoordinatorNamespace, Labels = new() { [Caching.ReplicaLeases.Label] = "true" },
+            },
+            Spec = new LeaseSpec { HolderIdentity = "ghost", LeaseDurationSeconds = 2, AcquireTime = now, RenewTime = now },
+        });
+        await lab.Hosts[0].StopAsync();
+        await Eventually.TrueAsync(async () => string.IsNullOrEmpty((await lab.HostsAsync(CancellationToken.None))[0].Status?.ConnectedTo),
+            Settle, "the real replica to see the stream end", CancellationToken.None);
+        var host = (await lab.HostsAsync(CancellationToken.None))[0];
+        host.Status!.ConnectedTo = "ghost";
+        host.Status.LastSeen = DateTimeOffset.UtcNow;
+        host.Status.State = HostState.Available;
+        await hosts.UpdateStatusAsync(host);
+
+        await Eventually.TrueAsync(async () => (await lab.HostsAsync(CancellationToken.None))[0].Status?.State == HostState.Offline,
+            TimeSpan.FromSeconds(20), "the host Offline once the ghost's Lease expired and the grace period passed", CancellationToken.None);
+    }
+
+    [Fact]
     public async Task BadSpecs_GetAConditionWithAReason_AndMissingPoolWaits()
     {
         await using var lab = await LabEnvironment.StartAsync(new LabOptions { Hosts = 1, Timeout = Settle }, NullLoggerFactory.Instance, CancellationToken.None);

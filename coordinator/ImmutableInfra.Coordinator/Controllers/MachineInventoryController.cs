@@ -14,9 +14,13 @@ namespace ImmutableInfra.Coordinator.Controllers;
 /// machine no longer exists released, and an Event for every state change.
 /// </summary>
 internal sealed class MachineInventoryController(
-    ResourceCaches caches, HostStatusWriter writer, HostLiveness liveness, EventRecorder events)
+    ResourceCaches caches, HostStatusWriter writer, HostLiveness liveness, EventRecorder events, TimeProvider time)
 {
     public const string Name = "machineinventory";
+
+    // One timer per replica Lease, re-armed by each renewal to fire when the Lease would expire: a replica that
+    // dies without deleting its Lease sends no event, and its hosts must still become Offline.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, ITimer> _expiryChecks = new(StringComparer.Ordinal);
 
     /// <summary>Enqueues on host changes, on replica Lease changes (their hosts), and on machine deletions (their hosts).</summary>
     public void Watch(ControllerLoop loop)
@@ -24,6 +28,7 @@ internal sealed class MachineInventoryController(
         caches.HostCache.AddHandler(new ResourceChangeHandler<MachineInventory>(
             h => loop.Enqueue(CacheKeys.Of(h)), (_, h) => loop.Enqueue(CacheKeys.Of(h))));
         caches.ReplicaLeaseCache.AddHandler(new ResourceChangeHandler<Lease>(
+            onAdd: l => ArmExpiryCheck(loop, l),
             onUpdate: (before, l) =>
             {
                 // Renewals come every few seconds; looking at every host of the replica each time cost one
@@ -32,8 +37,18 @@ internal sealed class MachineInventoryController(
                 {
                     EnqueueServedBy(loop, l);
                 }
+
+                ArmExpiryCheck(loop, l);
             },
-            onDelete: l => EnqueueServedBy(loop, l)));
+            onDelete: l =>
+            {
+                if (_expiryChecks.TryRemove(CacheKeys.Of(l), out var timer))
+                {
+                    timer.Dispose();
+                }
+
+                EnqueueServedBy(loop, l);
+            }));
         caches.MachineCache.AddHandler(new ResourceChangeHandler<BaremetalMachine>(onDelete: m =>
         {
             foreach (var host in caches.HostCache.ByIndex(ResourceCaches.HostsByClaim, m.Metadata.Uid ?? string.Empty))
@@ -128,6 +143,25 @@ internal sealed class MachineInventoryController(
 
     private MachineInventoryPool? PoolOf(MachineInventory host) =>
         host.Spec?.PoolRef?.Name is { } pool ? caches.PoolCache.Get(host.Metadata.Namespace, pool) : null;
+
+    private void ArmExpiryCheck(ControllerLoop loop, Lease lease)
+    {
+        if (liveness.UntilExpiry(lease) is not { } due)
+        {
+            return;
+        }
+
+        var key = CacheKeys.Of(lease);
+        var timer = _expiryChecks.GetOrAdd(key, _ => time.CreateTimer(_ =>
+        {
+            // The cache has the newest copy: a renewal since arming re-armed the timer; only a silent replica's hosts are looked at.
+            if (caches.ReplicaLeaseCache.Get(lease.Metadata.Namespace, lease.Metadata.Name!) is { } current && !ReplicaLeases.IsAlive(current, time.GetUtcNow()))
+            {
+                EnqueueServedBy(loop, current);
+            }
+        }, null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan));
+        timer.Change(due + TimeSpan.FromMilliseconds(100), Timeout.InfiniteTimeSpan);
+    }
 
     private void EnqueueServedBy(ControllerLoop loop, Lease lease)
     {

@@ -151,7 +151,7 @@ internal sealed partial class CoordinatorServer : IAsyncDisposable
         {
             // Handlers go on before the caches fill, so the first list enqueues every object.
             var liveness = new HostLiveness(Caches, Options.OfflineGracePeriod, Time);
-            var hosts = new MachineInventoryController(Caches, Writer, liveness, Events);
+            var hosts = new MachineInventoryController(Caches, Writer, liveness, Events, Time);
             var pools = new MachineInventoryPoolController(Caches, Events, Time);
             var clusters = new BaremetalClusterController(Caches, new VipRoleAssigner(Caches, Writer), Events, Time);
             var machines = new BaremetalMachineController(Caches, Writer, Events, Time);

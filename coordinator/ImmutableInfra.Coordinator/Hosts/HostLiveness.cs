@@ -16,6 +16,12 @@ internal sealed class HostLiveness(ResourceCaches caches, TimeSpan grace, TimePr
     public bool IsPlainRenewal(Lease before, Lease after) =>
         before.Spec?.HolderIdentity == after.Spec?.HolderIdentity && ReplicaLeases.IsAlive(before, time.GetUtcNow());
 
+    /// <summary>How long until a replica Lease expires unless renewed; null without a renew time.</summary>
+    public TimeSpan? UntilExpiry(Lease lease) =>
+        lease.Spec is { RenewTime: { } renewed, LeaseDurationSeconds: { } seconds }
+            ? (renewed + TimeSpan.FromSeconds(seconds) - time.GetUtcNow()) is var left && left > TimeSpan.Zero ? left : TimeSpan.Zero
+            : null;
+
     /// <summary>
     /// Offline, or when to look again: a host without a stream is Offline <c>grace</c> after its last
     /// sighting; a host served by a replica whose Lease expired is Offline <c>grace</c> after the last renewal.
