@@ -5,7 +5,6 @@ using ImmutableInfra.Agent.Hosting;
 using ImmutableInfra.Agent.Inventory;
 using ImmutableInfra.Agent.Platform;
 using ImmutableInfra.Agent.Vip;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -18,21 +17,21 @@ namespace ImmutableInfra.Agent.Simulation;
 /// </summary>
 public sealed class SimulatedHost : IAsyncDisposable
 {
-    private readonly ServiceProvider _services;
+    private readonly AgentGraph _graph;
     private readonly IHostedService _agent;
     private readonly SimulatedNotifier _notifier;
     private readonly FixtureTree _tree;
     private readonly SimulatedCommandRunner _commands;
     private bool _stopped;
 
-    private SimulatedHost(int index, FixtureTree tree, ServiceProvider services, SimulatedNotifier notifier, SimulatedCommandRunner commands)
+    private SimulatedHost(int index, FixtureTree tree, AgentGraph graph, SimulatedNotifier notifier, SimulatedCommandRunner commands)
     {
         Index = index;
         _tree = tree;
-        _services = services;
+        _graph = graph;
         _notifier = notifier;
         _commands = commands;
-        _agent = services.GetServices<IHostedService>().Single();
+        _agent = graph.Service;
     }
 
     public int Index { get; }
@@ -91,19 +90,18 @@ public sealed class SimulatedHost : IAsyncDisposable
             MinProgressInterval = TimeSpan.Zero,
         };
         var notifier = new SimulatedNotifier();
-        var services = new ServiceCollection();
-        services.AddSingleton(loggers);
-        services.AddSingleton(typeof(ILogger<>), typeof(Logger<>));
-        AgentServices.Register(services, agentOptions, coordination);
         var commands = new SimulatedCommandRunner(root, options.KubeadmTime);
-        services.AddSingleton<ICommandRunner>(commands);
-        services.AddSingleton<ISystemd>(new SimulatedSystemd());
-        services.AddSingleton<IBlockDeviceWriter>(new SimulatedBlockDevices());
         var addresses = new SimulatedAddresses("enp1s0", SimulatedHostOptions.Address(index));
-        services.AddSingleton<INetworkAddressSource>(addresses);
-        services.AddSingleton<ILocalAddresses>(addresses);
-        services.AddSingleton<ISdNotifier>(notifier);
-        var host = new SimulatedHost(index, tree, services.BuildServiceProvider(), notifier, commands);
+        var seams = new AgentSeams
+        {
+            Commands = commands,
+            Systemd = new SimulatedSystemd(),
+            BlockDevices = new SimulatedBlockDevices(),
+            NetworkAddresses = addresses,
+            LocalAddresses = addresses,
+            Notifier = notifier,
+        };
+        var host = new SimulatedHost(index, tree, new AgentGraph(agentOptions, coordination, loggers, seams), notifier, commands);
         await host._agent.StartAsync(ct).ConfigureAwait(false);
         return host;
     }
@@ -124,7 +122,7 @@ public sealed class SimulatedHost : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await StopAsync().ConfigureAwait(false);
-        await _services.DisposeAsync().ConfigureAwait(false);
+        _graph.Dispose();
         _tree.Dispose();
     }
 }

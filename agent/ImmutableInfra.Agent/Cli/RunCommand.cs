@@ -1,9 +1,6 @@
 using ImmutableInfra.Agent.Configuration;
 using ImmutableInfra.Agent.Coordination;
 using ImmutableInfra.Agent.Hosting;
-using ImmutableInfra.Grpc;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Serilog.Extensions.Logging;
 
@@ -27,37 +24,25 @@ internal static class RunCommand
         var options = result.Options!;
         using var serilog = AgentLogging.Create(options.LogFormat);
         using var loggerFactory = new SerilogLoggerFactory(serilog);
-        var services = new ServiceCollection();
-        services.AddSingleton<ILoggerFactory>(loggerFactory);
+        AgentGraph graph;
         try
         {
-            AgentServices.Register(services, options, CoordinationOptions.From(options));
+            // Built whole now, so bad settings or an unreadable CA bundle fail the start with their reason.
+            graph = new AgentGraph(options, CoordinationOptions.From(options), loggerFactory);
         }
-        catch (ArgumentException e)
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException)
         {
             await error.WriteLineAsync($"immutableinfra-agent: {e.Message}").ConfigureAwait(false);
             return 1;
         }
 
-        await using var provider = services.BuildServiceProvider();
-        try
-        {
-            // Built now so a bad CA bundle fails the start with its reason instead of inside the hosted service.
-            provider.GetRequiredService<GrpcChannel>();
-        }
-        catch (InvalidOperationException e)
-        {
-            await error.WriteLineAsync($"immutableinfra-agent: {e.Message}").ConfigureAwait(false);
-            return 1;
-        }
-
+        using var disposeGraph = graph;
         var logger = loggerFactory.CreateLogger("ImmutableInfra.Agent.Configuration");
         foreach (var warning in result.Warnings)
         {
             HostingLog.ConfigWarning(logger, warning.Field, warning.Problem);
         }
 
-        var service = provider.GetServices<IHostedService>().Single();
-        return await AgentHost.RunAsync(service, ShutdownTimeout, loggerFactory.CreateLogger("ImmutableInfra.Agent.Hosting")).ConfigureAwait(false);
+        return await AgentHost.RunAsync(graph.Service, ShutdownTimeout, loggerFactory.CreateLogger("ImmutableInfra.Agent.Hosting")).ConfigureAwait(false);
     }
 }

@@ -14,7 +14,7 @@ internal static class KubeApiErrors
     {
         try
         {
-            var status = JsonSerializer.Deserialize(body, KubeJsonContext.Default.KubeStatus);
+            var status = JsonSerializer.Deserialize(body, KubeClientJsonContext.Default.KubeStatus);
             if (status is { Kind: "Status" })
             {
                 status.Code ??= (int)code;

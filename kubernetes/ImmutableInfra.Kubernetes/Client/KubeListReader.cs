@@ -24,7 +24,7 @@ internal static class KubeListReader
             switch (name)
             {
                 case "metadata":
-                    metadata = JsonSerializer.Deserialize(ref reader, KubeJsonContext.Default.ListMeta) ?? metadata;
+                    metadata = JsonSerializer.Deserialize(ref reader, KubeClientJsonContext.Default.ListMeta) ?? metadata;
                     break;
                 case "items" when reader.TokenType == JsonTokenType.StartArray:
                     while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)

@@ -60,7 +60,7 @@ public sealed class ResourceClient<T> : IResourceClient<T>
 
     public async Task DeleteAsync(string? namespaceName, string name, DeleteOptions? options = null, CancellationToken cancellationToken = default)
     {
-        var body = options is null ? null : JsonSerializer.SerializeToUtf8Bytes(options, KubeJsonContext.Default.DeleteOptions);
+        var body = options is null ? null : JsonSerializer.SerializeToUtf8Bytes(options, KubeClientJsonContext.Default.DeleteOptions);
         await _transport.SendAsync(new(HttpMethod.Delete, ResourcePaths.Item(Descriptor, namespaceName, name), body), cancellationToken).ConfigureAwait(false);
     }
 

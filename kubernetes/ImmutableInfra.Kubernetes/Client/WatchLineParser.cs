@@ -50,7 +50,7 @@ internal static class WatchLineParser
             "MODIFIED" => new(WatchEventType.Modified, Deserialize(objectJson, typeInfo), null),
             "DELETED" => new(WatchEventType.Deleted, Deserialize(objectJson, typeInfo), null),
             "BOOKMARK" => new(WatchEventType.Bookmark, Deserialize(objectJson, typeInfo), null),
-            "ERROR" => new(WatchEventType.Error, null, JsonSerializer.Deserialize(objectJson, KubeJsonContext.Default.KubeStatus)),
+            "ERROR" => new(WatchEventType.Error, null, JsonSerializer.Deserialize(objectJson, KubeClientJsonContext.Default.KubeStatus)),
             _ => throw new JsonException($"unknown watch event type \"{type}\""),
         };
     }

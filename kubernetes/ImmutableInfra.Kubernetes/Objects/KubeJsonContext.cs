@@ -3,7 +3,8 @@ using System.Text.Json.Serialization;
 namespace ImmutableInfra.Kubernetes.Objects;
 
 /// <summary>
-/// Source-generated JSON metadata for the built-in kinds (AOT-safe). Contexts for other kinds must use
+/// Source-generated JSON metadata for the built-in kinds (AOT-safe); the client machinery uses the smaller
+/// <see cref="KubeClientJsonContext"/>. Contexts for other kinds must use
 /// the same options: camelCase names and nulls omitted.
 /// </summary>
 [JsonSourceGenerationOptions(

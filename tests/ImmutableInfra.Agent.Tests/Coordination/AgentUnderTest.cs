@@ -5,7 +5,6 @@ using ImmutableInfra.Agent.Hosting;
 using ImmutableInfra.Agent.Inventory;
 using ImmutableInfra.Agent.Platform;
 using ImmutableInfra.Agent.Simulation;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using NSubstitute;
@@ -13,28 +12,30 @@ using NSubstitute;
 namespace ImmutableInfra.Agent.Tests.Coordination;
 
 /// <summary>
-/// The real agent object graph (AgentServices.Register, the hosted service included) over a fake root
+/// The real agent object graph (AgentGraph, the hosted service included) over a fake root
 /// and state directory, with commands, systemd and block devices faked and short backoffs.
 /// </summary>
 internal sealed class AgentUnderTest : IAsyncDisposable
 {
-    private readonly ServiceProvider _services;
+    private readonly ILoggerFactory _loggers;
+    private readonly AgentGraph _graph;
     private readonly IHostedService _service;
     private bool _stopped;
 
-    private AgentUnderTest(ServiceProvider services, RecordingNotifier notifier, RecordingLoggerProvider logs)
+    private AgentUnderTest(ILoggerFactory loggers, AgentGraph graph, RecordingNotifier notifier, RecordingLoggerProvider logs)
     {
-        _services = services;
+        _loggers = loggers;
+        _graph = graph;
         Notifier = notifier;
         Logs = logs;
-        _service = services.GetServices<IHostedService>().Single();
+        _service = graph.Service;
     }
 
     public RecordingNotifier Notifier { get; }
 
     public RecordingLoggerProvider Logs { get; }
 
-    public IBlockDeviceWriter BlockDevices => _services.GetRequiredService<IBlockDeviceWriter>();
+    public IBlockDeviceWriter BlockDevices => _graph.BlockDevices;
 
     public string Status => Notifier.LastStatus;
 
@@ -70,15 +71,16 @@ internal sealed class AgentUnderTest : IAsyncDisposable
         };
         var notifier = new RecordingNotifier();
         var logs = new RecordingLoggerProvider();
-        var services = new ServiceCollection();
-        services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Debug).AddProvider(logs));
-        AgentServices.Register(services, options, coordination ?? FastOptions);
-        services.AddSingleton(runner ?? new GatedCommandRunner(host.Root));
-        services.AddSingleton(Substitute.For<ISystemd>());
-        services.AddSingleton(Substitute.For<IBlockDeviceWriter>());
-        services.AddSingleton(Substitute.For<INetworkAddressSource>());
-        services.AddSingleton<ISdNotifier>(notifier);
-        var agent = new AgentUnderTest(services.BuildServiceProvider(), notifier, logs);
+        var loggers = LoggerFactory.Create(logging => logging.SetMinimumLevel(LogLevel.Debug).AddProvider(logs));
+        var seams = new AgentSeams
+        {
+            Commands = runner ?? new GatedCommandRunner(host.Root),
+            Systemd = Substitute.For<ISystemd>(),
+            BlockDevices = Substitute.For<IBlockDeviceWriter>(),
+            NetworkAddresses = Substitute.For<INetworkAddressSource>(),
+            Notifier = notifier,
+        };
+        var agent = new AgentUnderTest(loggers, new AgentGraph(options, coordination ?? FastOptions, loggers, seams), notifier, logs);
         await agent._service.StartAsync(CancellationToken.None);
         return agent;
     }
@@ -97,7 +99,8 @@ internal sealed class AgentUnderTest : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await StopAsync();
-        await _services.DisposeAsync();
+        _graph.Dispose();
+        _loggers.Dispose();
     }
 }
 

@@ -5,8 +5,8 @@ using ImmutableInfra.Agent.Platform;
 using ImmutableInfra.Agent.Tests.Coordination;
 using ImmutableInfra.Agent.Vip;
 using ImmutableInfra.Contract.V1;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using NSubstitute;
 
 namespace ImmutableInfra.Agent.Tests.Vip;
@@ -56,16 +56,18 @@ public sealed class VipConvergenceTests : IDisposable
         }
     }
 
-    /// <summary>AgentServices.Register with the OS faked and the VIP's paths in a scratch directory.</summary>
+    /// <summary>The agent graph with the OS faked and the VIP's paths in a scratch directory.</summary>
     private sealed class RunningAgent : IAsyncDisposable
     {
-        private readonly ServiceProvider _services;
+        private readonly ILoggerFactory _loggers;
+        private readonly AgentGraph _graph;
         private readonly IHostedService _service;
 
-        private RunningAgent(ServiceProvider services)
+        private RunningAgent(ILoggerFactory loggers, AgentGraph graph)
         {
-            _services = services;
-            _service = services.GetServices<IHostedService>().Single();
+            _loggers = loggers;
+            _graph = graph;
+            _service = graph.Service;
         }
 
         public static async Task<RunningAgent> StartAsync(TestHost host, Uri coordinator, VipOptions vip)
@@ -79,22 +81,23 @@ public sealed class VipConvergenceTests : IDisposable
                 StateDir = host.StateDir,
                 RootDir = host.Root,
             };
-            var services = new ServiceCollection();
-            services.AddLogging();
-            AgentServices.Register(services, options, AgentUnderTest.FastOptions);
-            services.AddSingleton<ICommandRunner>(new GatedCommandRunner(host.Root));
-            services.AddSingleton(Substitute.For<ISystemd>());
-            services.AddSingleton(Substitute.For<IBlockDeviceWriter>());
-            services.AddSingleton(Substitute.For<INetworkAddressSource>());
-            services.AddSingleton<ISdNotifier>(new RecordingNotifier());
-            services.AddSingleton(vip);
             var (_, local) = KeepalivedConfigRendererTests.Cluster(3, ipv6: false);
             var addresses = Substitute.For<ILocalAddresses>();
             addresses.All().Returns(local);
-            services.AddSingleton(addresses);
-            // No kubeconfig yet: the initializing host holds the VIP by VRRP alone.
-            services.AddSingleton(Substitute.For<ILeaseApiConnector>());
-            var agent = new RunningAgent(services.BuildServiceProvider());
+            var seams = new AgentSeams
+            {
+                Commands = new GatedCommandRunner(host.Root),
+                Systemd = Substitute.For<ISystemd>(),
+                BlockDevices = Substitute.For<IBlockDeviceWriter>(),
+                NetworkAddresses = Substitute.For<INetworkAddressSource>(),
+                LocalAddresses = addresses,
+                Notifier = new RecordingNotifier(),
+                Vip = vip,
+                // No kubeconfig yet: the initializing host holds the VIP by VRRP alone.
+                LeaseApi = Substitute.For<ILeaseApiConnector>(),
+            };
+            var loggers = LoggerFactory.Create(_ => { });
+            var agent = new RunningAgent(loggers, new AgentGraph(options, AgentUnderTest.FastOptions, loggers, seams));
             await agent._service.StartAsync(CancellationToken.None);
             return agent;
         }
@@ -102,7 +105,8 @@ public sealed class VipConvergenceTests : IDisposable
         public async ValueTask DisposeAsync()
         {
             await _service.StopAsync(CancellationToken.None);
-            await _services.DisposeAsync();
+            _graph.Dispose();
+            _loggers.Dispose();
         }
     }
 }
