@@ -61,9 +61,10 @@ public sealed class EnrollmentTests : IDisposable
         var options = AgentUnderTest.FastOptions;
         await using var agent = await AgentUnderTest.StartAsync(_host, coordinator.Address, token: FakeCoordinator.Token, coordination: options, pool: "default/nonexistent");
 
-        await Eventually.TrueAsync(() => agent.Status.Contains("registration rejected", StringComparison.Ordinal), "the rejection is reported");
+        var status = string.Empty;
+        await Eventually.TrueAsync(() => (status = agent.Status).Contains("registration rejected", StringComparison.Ordinal), "the rejection is reported");
 
-        Assert.Contains("NotFound: pool default/nonexistent does not exist", agent.Status, StringComparison.Ordinal);
+        Assert.Contains("NotFound: pool default/nonexistent does not exist", status, StringComparison.Ordinal);
         Assert.Null(_host.Credentials.Load());
     }
 
