@@ -22,9 +22,7 @@ internal static class VipRoles
     /// <summary>The CAPI Cluster key ("namespace/name") a BaremetalCluster belongs to: its owner, its label, else its own name.</summary>
     public static string CapiClusterKey(BaremetalCluster cluster)
     {
-        var owner = cluster.Metadata.OwnerReferences?.FirstOrDefault(o => o.Kind == "Cluster" && o.ApiVersion?.StartsWith("cluster.x-k8s.io/", StringComparison.Ordinal) == true);
-        var name = owner?.Name ?? cluster.Metadata.Labels?.GetValueOrDefault(ClusterApiLabels.ClusterName) ?? cluster.Metadata.Name!;
-        return CacheKeys.Of(cluster.Metadata.Namespace, name);
+        return CacheKeys.Of(cluster.Metadata.Namespace, ClusterApiLabels.OwnerClusterName(cluster) ?? cluster.Metadata.Name!);
     }
 
     /// <summary>The BaremetalCluster of a CAPI Cluster: its infrastructureRef, else the one of the same name.</summary>

@@ -164,8 +164,7 @@ internal sealed class BaremetalClusterController(ResourceCaches caches, VipRoleA
 
     private CapiCluster? OwnerCluster(BaremetalCluster cluster)
     {
-        var owner = cluster.Metadata.OwnerReferences?.FirstOrDefault(o => o.Kind == "Cluster" && o.ApiVersion?.StartsWith("cluster.x-k8s.io/", StringComparison.Ordinal) == true);
-        var name = owner?.Name ?? cluster.Metadata.Labels?.GetValueOrDefault(ClusterApiLabels.ClusterName);
+        var name = ClusterApiLabels.OwnerClusterName(cluster);
         return name is null ? null : caches.CapiClusterCache.Get(cluster.Metadata.Namespace, name);
     }
 

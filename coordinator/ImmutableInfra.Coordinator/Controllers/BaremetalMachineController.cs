@@ -412,7 +412,7 @@ internal sealed class BaremetalMachineController(
 
     private CapiMachine? OwnerMachine(BaremetalMachine machine)
     {
-        var owner = machine.Metadata.OwnerReferences?.FirstOrDefault(o => o.Kind == "Machine" && o.ApiVersion?.StartsWith("cluster.x-k8s.io/", StringComparison.Ordinal) == true);
+        var owner = ClusterApiLabels.Owner(machine, "Machine");
         return owner?.Name is null ? null : caches.CapiMachineCache.Get(machine.Metadata.Namespace, owner.Name) is { } m && m.Metadata.Uid == owner.Uid ? m : null;
     }
 
