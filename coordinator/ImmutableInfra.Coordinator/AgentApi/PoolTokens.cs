@@ -20,14 +20,12 @@ internal static class PoolTokens
     /// <summary>A new random token (256 bits, URL-safe).</summary>
     public static string NewToken() => HostCredential.RandomSecret();
 
-    /// <summary>Constant-time check of <paramref name="presented"/> against the pool's Secret; false when there is none.</summary>
-    public static async Task<bool> VerifyAsync(IResourceClient<Secret> secrets, MachineInventoryPool pool, string presented, CancellationToken ct)
+    /// <summary>
+    /// The pool's token as its Secret holds it, trimmed (a Secret made from a file often ends in a newline; the token
+    /// never does). SecretFound is false without the Secret; Token is null without a non-empty value under the key.
+    /// </summary>
+    public static async Task<(bool SecretFound, string? Token)> ReadAsync(IResourceClient<Secret> secrets, MachineInventoryPool pool, CancellationToken ct)
     {
-        if (string.IsNullOrEmpty(presented))
-        {
-            return false;
-        }
-
         Secret secret;
         try
         {
@@ -35,17 +33,22 @@ internal static class PoolTokens
         }
         catch (KubeNotFoundException)
         {
-            return false;
+            return (false, null);
         }
 
-        if (secret.Data?.GetValueOrDefault(SecretKey(pool)) is not { Length: > 0 } expected)
+        var token = secret.Data?.GetValueOrDefault(SecretKey(pool)) is { Length: > 0 } bytes ? Encoding.UTF8.GetString(bytes).Trim() : null;
+        return (true, string.IsNullOrEmpty(token) ? null : token);
+    }
+
+    /// <summary>Constant-time check of <paramref name="presented"/> against the pool's Secret; false when there is none.</summary>
+    public static async Task<bool> VerifyAsync(IResourceClient<Secret> secrets, MachineInventoryPool pool, string presented, CancellationToken ct)
+    {
+        if (string.IsNullOrEmpty(presented) || (await ReadAsync(secrets, pool, ct).ConfigureAwait(false)).Token is not { } stored)
         {
             return false;
         }
 
         // Hash both sides first so the comparison's time depends on neither length.
-        // A Secret made from a file often ends in a newline; the token never does.
-        var stored = Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(expected).Trim());
-        return CryptographicOperations.FixedTimeEquals(SHA256.HashData(stored), SHA256.HashData(Encoding.UTF8.GetBytes(presented.Trim())));
+        return CryptographicOperations.FixedTimeEquals(SHA256.HashData(Encoding.UTF8.GetBytes(stored)), SHA256.HashData(Encoding.UTF8.GetBytes(presented.Trim())));
     }
 }

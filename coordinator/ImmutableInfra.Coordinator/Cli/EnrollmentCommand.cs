@@ -85,19 +85,12 @@ internal static partial class OperatorCommands
     private static async Task<string> ReadTokenAsync(KubeClient api, MachineInventoryPool pool, CancellationToken ct)
     {
         var secretName = PoolTokens.SecretName(pool);
-        Secret secret;
-        try
+        return await PoolTokens.ReadAsync(api.Resource(KubeResources.Secrets), pool, ct).ConfigureAwait(false) switch
         {
-            secret = await api.Resource(KubeResources.Secrets).GetAsync(pool.Metadata.Namespace, secretName, ct).ConfigureAwait(false);
-        }
-        catch (KubeNotFoundException)
-        {
-            throw new KubeNotFoundException($"pool {pool.Metadata.Namespace}/{pool.Metadata.Name} has no registration token Secret {secretName} yet (the coordinator creates it; or run 'pools token {pool.Metadata.Name}')");
-        }
-
-        return secret.Data?.TryGetValue(PoolTokens.SecretKey(pool), out var bytes) == true && bytes.Length > 0
-            ? Encoding.UTF8.GetString(bytes)
-            : throw new KubeNotFoundException($"Secret {pool.Metadata.Namespace}/{secretName} has no key '{PoolTokens.SecretKey(pool)}' with the pool's registration token");
+            (false, _) => throw new KubeNotFoundException($"pool {pool.Metadata.Namespace}/{pool.Metadata.Name} has no registration token Secret {secretName} yet (the coordinator creates it; or run 'pools token {pool.Metadata.Name}')"),
+            (true, null) => throw new KubeNotFoundException($"Secret {pool.Metadata.Namespace}/{secretName} has no key '{PoolTokens.SecretKey(pool)}' with the pool's registration token"),
+            (true, { } token) => token,
+        };
     }
 
     // The output holds the pool token: created 0600 before anything is written, renamed into place whole.
