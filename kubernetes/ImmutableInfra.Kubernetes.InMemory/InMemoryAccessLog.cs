@@ -9,12 +9,13 @@ namespace ImmutableInfra.Kubernetes.InMemory;
 public sealed record ApiAccess(string? Token, string Verb, string Group, string Resource, string? Namespace);
 
 /// <summary>
-/// The distinct <see cref="ApiAccess"/>es the server has seen, so tests can check a role against what a
-/// program really calls. A set, not a log: its size is bounded by clients × verbs × resources × namespaces.
+/// The distinct <see cref="ApiAccess"/>es the server has seen, with how often, so tests can check a role against
+/// what a program really calls and count its requests. A tally, not a log: its size is bounded by
+/// clients × verbs × resources × namespaces.
 /// </summary>
 public sealed class InMemoryAccessLog
 {
-    private readonly ConcurrentDictionary<ApiAccess, byte> _seen = new();
+    private readonly ConcurrentDictionary<ApiAccess, long> _seen = new();
 
     /// <summary>Everything seen so far, in no particular order.</summary>
     public IReadOnlyCollection<ApiAccess> Entries => [.. _seen.Keys];
@@ -22,7 +23,10 @@ public sealed class InMemoryAccessLog
     /// <summary>What the client with this bearer token did.</summary>
     public IReadOnlyList<ApiAccess> For(string token) => [.. _seen.Keys.Where(a => a.Token == token)];
 
+    /// <summary>How many requests of this kind the server has seen.</summary>
+    public long Count(ApiAccess access) => _seen.GetValueOrDefault(access);
+
     public void Clear() => _seen.Clear();
 
-    internal void Record(ApiAccess access) => _seen.TryAdd(access, 0);
+    internal void Record(ApiAccess access) => _seen.AddOrUpdate(access, 1, (_, n) => n + 1);
 }

@@ -36,6 +36,12 @@ public sealed class InMemoryKubeApiServerOptions
     /// <summary>Serve Cluster API's Cluster and Machine from the bundled test-fixture CRDs.</summary>
     public bool IncludeCapiCrds { get; set; } = true;
 
+    /// <summary>
+    /// Answer with the API Priority and Fairness response headers, as a real API server does by default; off
+    /// stands for an old or APF-disabled server, where clients keep their own rate limit.
+    /// </summary>
+    public bool PriorityAndFairnessHeaders { get; set; } = true;
+
     /// <summary>CRD YAML files (multi-document allowed) registered at start.</summary>
     public IList<string> CrdFiles { get; } = [];
 

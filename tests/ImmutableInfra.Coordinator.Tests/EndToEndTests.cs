@@ -59,6 +59,36 @@ public sealed class EndToEndTests
     }
 
     [Fact]
+    public async Task Delivery_ReadsEachBootstrapSecretOnce_AndEventsArriveWithoutHoldingClaims()
+    {
+        const int count = 5;
+        var options = new LabOptions { Hosts = count, KubeadmTime = TimeSpan.Zero, Timeout = Settle };
+        await using var lab = await LabEnvironment.StartAsync(options, NullLoggerFactory.Instance, CancellationToken.None);
+        await lab.CreatePoolAsync(CancellationToken.None);
+        await lab.StartHostsAsync(0, count, CancellationToken.None);
+        await Eventually.TrueAsync(async () => (await lab.HostsAsync(CancellationToken.None)).Count(h => h.Status?.State == HostState.Available) == count,
+            Settle, "every host Available", CancellationToken.None);
+        var secretGets = new Kubernetes.InMemory.ApiAccess(LabEnvironment.CoordinatorToken, "get", string.Empty, "secrets", LabEnvironment.Namespace);
+        var before = lab.Server.AccessLog.Count(secretGets);
+        var capi = new ClusterApiSimulator(lab.Api, LabEnvironment.Namespace, "economy");
+        await capi.CreateClusterAsync(CancellationToken.None);
+
+        await Task.WhenAll(Enumerable.Range(0, count).Select(i => capi.CreateMachineAsync($"economy-md-{i}", controlPlane: false, firstControlPlane: false, CancellationToken.None)));
+        await Eventually.TrueAsync(async () => (await lab.MachinesAsync(CancellationToken.None)).Count(m => m.Status?.Initialization?.Provisioned == true) == count,
+            Settle, "every machine provisioned", CancellationToken.None);
+
+        // One read per machine: the bytes hashed for the Provision are the ones its agent fetches, handed over by
+        // the host's stream instead of read again.
+        Assert.Equal(count, lab.Server.AccessLog.Count(secretGets) - before);
+        // Events are sent from a queue, after the writes that matter; they still all arrive.
+        await Eventually.TrueAsync(async () =>
+        {
+            var events = await lab.Api.Resource(KubeResources.Events).ListAsync(LabEnvironment.Namespace, cancellationToken: CancellationToken.None);
+            return events.Items.Count(e => e.InvolvedObject?.Kind == "BaremetalMachine" && e.Reason is Coordinator.Controllers.MachineConditions.Claimed or Coordinator.Controllers.MachineConditions.Provisioned) == 2 * count;
+        }, Settle, "a Claimed and a Provisioned event per machine", CancellationToken.None);
+    }
+
+    [Fact]
     public async Task AgentApi_RejectsWrongPoolToken_AndAnotherHostsCredential()
     {
         await using var lab = await LabEnvironment.StartAsync(new LabOptions { Hosts = 2, Timeout = Settle }, NullLoggerFactory.Instance, CancellationToken.None);

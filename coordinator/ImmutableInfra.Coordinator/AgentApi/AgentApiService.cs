@@ -34,6 +34,10 @@ internal sealed partial class AgentApiService : AgentServiceBase, IDisposable
     private readonly ILogger _logger;
     private readonly TokenBucketRateLimiter _registrations;
 
+    // How long a stream holds the bootstrap data of the Provision it sent, waiting for the agent to fetch it.
+    // Agents fetch at once; a bound keeps credentials from sitting in memory when one never does.
+    private static readonly TimeSpan BootstrapHandoffLifetime = TimeSpan.FromSeconds(30);
+
     public AgentApiService(
         ResourceCaches caches, HostStatusWriter writer, AgentStreamRegistry streams, EventRecorder events,
         CoordinatorOptions options, TimeProvider time, ILogger<AgentApiService> logger)
@@ -118,8 +122,8 @@ internal sealed partial class AgentApiService : AgentServiceBase, IDisposable
         {
             // A second machine presenting a live host's identity is a cloned image or a spoof: refuse it loudly
             // instead of letting the last one win (and take over the first one's machine).
-            await _events.WarningAsync(matches[0], InfrastructureResources.MachineInventories.Kind, "DuplicateIdentity",
-                "A second agent registered with this host's identity while the host is connected; refused.", ct).ConfigureAwait(false);
+            _events.Warning(matches[0], InfrastructureResources.MachineInventories.Kind, "DuplicateIdentity",
+                "A second agent registered with this host's identity while the host is connected; refused.");
             DuplicateIdentity(_logger, poolNamespace, name);
             throw new RpcException(new Status(StatusCode.AlreadyExists,
                 $"host {poolNamespace}/{name} with this identity is connected now; refusing a second host with the same identity"));
@@ -224,7 +228,10 @@ internal sealed partial class AgentApiService : AgentServiceBase, IDisposable
             throw new RpcException(new Status(StatusCode.PermissionDenied, "a host may only fetch the bootstrap data of the machine that claimed it"));
         }
 
-        var data = await _desired.ReadAsync(claim.MachineRef.Namespace, claim.BootstrapDataSecret, context.CancellationToken).ConfigureAwait(false)
+        // Usually the bytes the Provision was just hashed from, held by this host's stream on this replica: one Secret
+        // read per delivery instead of two. Otherwise (another replica sent it, or it was held too long) read again.
+        var data = _streams.TakeBootstrap(CacheKeys.Of(host), request.MachineUid, _time.GetUtcNow())
+            ?? await _desired.ReadAsync(claim.MachineRef.Namespace, claim.BootstrapDataSecret, context.CancellationToken).ConfigureAwait(false)
             ?? throw new RpcException(new Status(StatusCode.NotFound, "the machine's bootstrap data Secret does not exist (yet)"));
         data.Metadata = DesiredStateBuilder.Metadata(host, claim);
         if (_caches.MachineCache.Get(claim.MachineRef.Namespace, claim.MachineRef.Name!) is { Metadata.CreationTimestamp: { } created })
@@ -250,9 +257,14 @@ internal sealed partial class AgentApiService : AgentServiceBase, IDisposable
                 var generation = host?.Status?.DesiredGeneration ?? 0;
                 if (host is not null && generation > sent)
                 {
-                    var desired = await _desired.BuildAsync(host, stream.Token).ConfigureAwait(false);
+                    var (desired, bootstrap) = await _desired.BuildAsync(host, stream.Token).ConfigureAwait(false);
                     if (desired is not null)
                     {
+                        if (bootstrap is not null)
+                        {
+                            stream.HoldBootstrap(desired.Provision.MachineUid, bootstrap, _time.GetUtcNow() + BootstrapHandoffLifetime);
+                        }
+
                         await SendAsync(responseStream, writeLock, new CoordinatorMessage { Desired = desired }, stream.Token).ConfigureAwait(false);
                         sent = generation;
                     }
@@ -402,8 +414,8 @@ internal sealed partial class AgentApiService : AgentServiceBase, IDisposable
         try
         {
             await _caches.Hosts.CreateAsync(host, ct).ConfigureAwait(false);
-            await _events.NormalAsync(host, InfrastructureResources.MachineInventories.Kind, "Registered",
-                $"Host registered through pool {pool.Metadata.Name}", ct).ConfigureAwait(false);
+            _events.Normal(host, InfrastructureResources.MachineInventories.Kind, "Registered",
+                $"Host registered through pool {pool.Metadata.Name}");
         }
         catch (KubeAlreadyExistsException)
         {

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using ImmutableInfra.Contract.V1;
 
 namespace ImmutableInfra.Coordinator.AgentApi;
 
@@ -34,6 +35,10 @@ internal sealed class AgentStreamRegistry
     }
 
     public bool IsOpen(string hostKey) => _streams.ContainsKey(hostKey);
+
+    /// <summary>The bootstrap data the host's open stream holds for this machine (once), or null.</summary>
+    public BootstrapData? TakeBootstrap(string hostKey, string machineUid, DateTimeOffset now) =>
+        _streams.TryGetValue(hostKey, out var stream) ? stream.TakeBootstrap(machineUid, now) : null;
 }
 
 /// <summary>One host's open stream: cancelled when replaced, woken when its object changes.</summary>
@@ -41,6 +46,8 @@ internal sealed class AgentStream : IDisposable
 {
     private readonly CancellationTokenSource _ended;
     private readonly SemaphoreSlim _wake = new(0, 1);
+    private readonly Lock _lock = new();
+    private (string MachineUid, BootstrapData Data, DateTimeOffset Expires)? _bootstrap;
 
     public AgentStream(string hostKey, CancellationToken callToken)
     {
@@ -72,6 +79,26 @@ internal sealed class AgentStream : IDisposable
 
     public Task WaitAsync(CancellationToken cancellationToken) => _wake.WaitAsync(cancellationToken);
 
+    /// <summary>Keeps the bootstrap data just sent (by hash) in a Provision until the agent fetches it or it expires.</summary>
+    public void HoldBootstrap(string machineUid, BootstrapData data, DateTimeOffset expires)
+    {
+        lock (_lock)
+        {
+            _bootstrap = (machineUid, data, expires);
+        }
+    }
+
+    /// <summary>The held bootstrap data if it is for this machine and not expired; it is given out once.</summary>
+    public BootstrapData? TakeBootstrap(string machineUid, DateTimeOffset now)
+    {
+        lock (_lock)
+        {
+            var held = _bootstrap;
+            _bootstrap = null;
+            return held is { } h && h.MachineUid == machineUid && now < h.Expires ? h.Data : null;
+        }
+    }
+
     public void Replace()
     {
         Replaced = true;
@@ -93,6 +120,11 @@ internal sealed class AgentStream : IDisposable
 
     public void Dispose()
     {
+        lock (_lock)
+        {
+            _bootstrap = null;
+        }
+
         _ended.Dispose();
         _wake.Dispose();
     }

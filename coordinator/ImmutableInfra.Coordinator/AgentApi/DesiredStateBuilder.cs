@@ -23,8 +23,11 @@ internal sealed class DesiredStateBuilder(IResourceClient<Secret> secrets)
     /// <summary>The key naming the format ("cloud-config" or "ignition"); cloud-config when absent.</summary>
     public const string FormatKey = "format";
 
-    /// <summary>The desired state, or null while the bootstrap Secret it needs does not exist.</summary>
-    public async Task<DesiredState?> BuildAsync(MachineInventory host, CancellationToken cancellationToken)
+    /// <summary>
+    /// The desired state, or null while the bootstrap Secret it needs does not exist; for a Provision also the
+    /// bootstrap data it was hashed from, which the stream hands to the agent's FetchBootstrapData.
+    /// </summary>
+    public async Task<(DesiredState? Desired, BootstrapData? Bootstrap)> BuildAsync(MachineInventory host, CancellationToken cancellationToken)
     {
         var status = host.Status;
         var desired = new DesiredState { Generation = status?.DesiredGeneration ?? 0 };
@@ -32,7 +35,7 @@ internal sealed class DesiredStateBuilder(IResourceClient<Secret> secrets)
         if (claim?.MachineRef is not { } machine)
         {
             desired.Idle = new Idle();
-            return desired;
+            return (desired, null);
         }
 
         if (claim.Released == true)
@@ -44,13 +47,13 @@ internal sealed class DesiredStateBuilder(IResourceClient<Secret> secrets)
             }
 
             desired.Reset = reset;
-            return desired;
+            return (desired, null);
         }
 
         var data = await ReadAsync(machine.Namespace, claim.BootstrapDataSecret, cancellationToken).ConfigureAwait(false);
         if (data is null)
         {
-            return null;
+            return (null, null);
         }
 
         desired.Provision = new Provision
@@ -64,7 +67,7 @@ internal sealed class DesiredStateBuilder(IResourceClient<Secret> secrets)
             ControlPlane = claim.ControlPlane == true,
         };
         desired.VipRole = ToProto(claim.VipRole);
-        return desired;
+        return (desired, data);
     }
 
     /// <summary>The bootstrap data of the host's current claim, or null when the Secret is missing or empty.</summary>

@@ -64,6 +64,21 @@ internal sealed class ResourceCaches
     /// <summary>The replicas' Leases (label <see cref="ReplicaLeases.Label"/>), to tell live streams from a dead replica's.</summary>
     public WatchCache<Lease> ReplicaLeaseCache { get; } = new();
 
+    /// <summary>The hosts that serve <paramref name="pool"/> (<see cref="Controllers.HostEligibility.InPool"/>), from the index when it can.</summary>
+    public IReadOnlyList<MachineInventory> HostsIn(MachineInventoryPool pool) =>
+        pool.Spec?.InventoryNames is null && pool.Spec?.Selector is null
+            ? HostCache.ByIndex(HostsByPool, CacheKeys.Of(pool))
+            : HostCache.List().Where(h => Controllers.HostEligibility.InPool(pool, h)).ToList();
+
+    /// <summary>
+    /// Up to <paramref name="count"/> hosts of <paramref name="pool"/> that pass <paramref name="eligible"/>, in the
+    /// machine's claim order (<see cref="Controllers.ClaimOrder"/>), looked up in place rather than copied.
+    /// </summary>
+    public List<MachineInventory> PickHosts(MachineInventoryPool pool, string? machineUid, Func<MachineInventory, bool> eligible, int count) =>
+        pool.Spec?.InventoryNames is null && pool.Spec?.Selector is null
+            ? HostCache.ReadIndex(HostsByPool, CacheKeys.Of(pool), hosts => Controllers.ClaimOrder.Pick(hosts, machineUid, eligible, count))
+            : Controllers.ClaimOrder.Pick(HostsIn(pool), machineUid, eligible, count);
+
     /// <summary>Identity index values: the SMBIOS UUID and each MAC, so either finds a re-registering host.</summary>
     public static IEnumerable<string> IdentityKeys(MachineInventory host)
     {

@@ -22,11 +22,17 @@ internal static class ServeCommand
         var grace = new Option<string>("--offline-grace-period") { Description = "a host is Offline after this long without a stream", DefaultValueFactory = _ => "2m" };
         var backoff = new Option<string>("--agent-max-reconnect-backoff") { Description = "the longest reconnect backoff agents use (spreads a fleet's return after an outage)", DefaultValueFactory = _ => "60s" };
         var defaults = new CoordinatorOptions();
-        var apiQps = new Option<double>("--kube-api-qps") { Description = "Kubernetes API requests per second (sustained) for controllers and the agent API", DefaultValueFactory = _ => defaults.ApiQps };
+        var apiQps = new Option<double>("--kube-api-qps") { Description = "Kubernetes API requests per second (sustained) for controllers and the agent API, when --kube-api-rate-limit applies it", DefaultValueFactory = _ => defaults.ApiQps };
         var apiBurst = new Option<int>("--kube-api-burst") { Description = "Kubernetes API requests allowed in a burst above --kube-api-qps", DefaultValueFactory = _ => defaults.ApiBurst };
+        var apiRateLimit = new Option<string>("--kube-api-rate-limit")
+        {
+            Description = "auto: apply --kube-api-qps/--kube-api-burst only while the API server does not report API Priority and Fairness; always; off",
+            DefaultValueFactory = _ => "auto",
+        };
+        apiRateLimit.AcceptOnlyFromAmong("auto", "always", "off");
         var command = new Command("serve", "run a coordinator replica (controllers on the leader, the agent API on every replica)")
         {
-            kube.Kubeconfig, kube.Context, ns, agentApi, http, cert, key, insecure, leaderElect, grace, backoff, apiQps, apiBurst,
+            kube.Kubeconfig, kube.Context, ns, agentApi, http, cert, key, insecure, leaderElect, grace, backoff, apiQps, apiBurst, apiRateLimit,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -47,6 +53,7 @@ internal static class ServeCommand
                     AgentMaxReconnectBackoff = DurationText.Parse(parse.GetValue(backoff)!, "--agent-max-reconnect-backoff"),
                     ApiQps = parse.GetValue(apiQps),
                     ApiBurst = parse.GetValue(apiBurst),
+                    ApiRateLimit = ParseRateLimit(parse.GetValue(apiRateLimit)!),
                 };
                 options.Validate();
                 settings = kube.Load(parse);
@@ -77,6 +84,13 @@ internal static class ServeCommand
         });
         return command;
     }
+
+    private static ApiRateLimit ParseRateLimit(string text) => text switch
+    {
+        "always" => ApiRateLimit.Always,
+        "off" => ApiRateLimit.Off,
+        _ => ApiRateLimit.Auto,
+    };
 }
 
 /// <summary>Durations as operators write them: 500ms, 30s, 2m, 1h.</summary>

@@ -68,7 +68,7 @@ internal sealed class BaremetalClusterController(ResourceCaches caches, VipRoleA
             await WriteStatusAsync(cached, cluster, ct).ConfigureAwait(false);
             if (changed && reason != MachineConditions.WaitingForEndpoint)
             {
-                await events.WarningAsync(cluster, descriptor.Kind, reason!, problem, ct).ConfigureAwait(false);
+                events.Warning(cluster, descriptor.Kind, reason!, problem);
             }
 
             return WorkResult.Done;
@@ -96,8 +96,8 @@ internal sealed class BaremetalClusterController(ResourceCaches caches, VipRoleA
         await WriteStatusAsync(cached, cluster, ct).ConfigureAwait(false);
         if (becameReady)
         {
-            await events.NormalAsync(cluster, descriptor.Kind, MachineConditions.Ready,
-                $"Control-plane endpoint {endpoint!.Host}:{endpoint.Port}", ct).ConfigureAwait(false);
+            events.Normal(cluster, descriptor.Kind, MachineConditions.Ready,
+                $"Control-plane endpoint {endpoint!.Host}:{endpoint.Port}");
         }
 
         await vipRoles.SyncAsync(cluster, ct).ConfigureAwait(false);

@@ -28,8 +28,10 @@ internal sealed class BaremetalMachineController(
 
     public void Watch(ControllerLoop loop)
     {
+        // A machine still waiting for its host goes ahead of progress mirroring: its claim gates a delivery, and with
+        // 500 machines created at once the mirror writes of the first would otherwise hold back the claims of the last.
         caches.MachineCache.AddHandler(new ResourceChangeHandler<BaremetalMachine>(
-            m => loop.Enqueue(CacheKeys.Of(m)), (_, m) => loop.Enqueue(CacheKeys.Of(m)), m => _waitingForHost.TryRemove(CacheKeys.Of(m), out _)));
+            m => EnqueueMachine(loop, m), (_, m) => EnqueueMachine(loop, m), m => _waitingForHost.TryRemove(CacheKeys.Of(m), out _)));
         caches.CapiMachineCache.AddHandler(new ResourceChangeHandler<CapiMachine>(
             m => EnqueueInfra(loop, m), (_, m) => EnqueueInfra(loop, m)));
         caches.CapiClusterCache.AddHandler(new ResourceChangeHandler<CapiCluster>(onUpdate: (_, c) =>
@@ -102,9 +104,10 @@ internal sealed class BaremetalMachineController(
                 return lostRace ? WorkResult.Retry : WorkResult.Done;
             }
 
-            // Mirroring the claimed host below writes the status once, on top of the reservation's resourceVersion;
-            // writing it here as well would leave that write a stale resourceVersion (a conflict and a second reconcile).
-            host = claimed;
+            // The claim's watch event brings the machine back to mirror the host, behind the machines still waiting
+            // for theirs; by then the host has often moved on, and one write covers several of its steps.
+            _waitingForHost.TryRemove(key, out _);
+            return WorkResult.Done;
         }
 
         _waitingForHost.TryRemove(key, out _);
@@ -143,23 +146,16 @@ internal sealed class BaremetalMachineController(
         }
 
         var failureDomain = owner.Spec?.FailureDomain is { Length: > 0 } fd ? fd : machine.Spec?.FailureDomain;
-        var registered = caches.HostCache.ByIndex(ResourceCaches.HostsByPool, CacheKeys.Of(pool));
-        var hosts = pool.Spec?.InventoryNames is null && pool.Spec?.Selector is null
-            ? registered
-            : registered.Concat(caches.HostCache.List()).DistinctBy(h => h.Metadata.Uid);
-        var candidates = hosts
-            // Each machine walks the hosts in its own order, so parallel claimants rarely race for one host.
-            // Ordered first, checked lazily: only the first eligible few are looked at, not every host in the pool
-            // (with 10,000 hosts, checking them all for each of 500 new machines kept a core busy for seconds).
-            .OrderBy(h => SpreadOrder(machine.Metadata.Uid, h.Metadata.Name))
-            .Where(h => HostEligibility.InPool(pool, h) && HostEligibility.WhyNot(h, machine.Spec?.HostSelector, failureDomain) is null)
-            .Take(MaxClaimAttempts)
-            .ToList();
+        // Each machine walks the free hosts in its own order, so parallel claimants rarely race for one host. Checked
+        // lazily: only the first eligible few are looked at, not every host in the pool (with 10,000 hosts, checking
+        // them all for each of 500 new machines kept a core busy for seconds).
+        var selector = machine.Spec?.HostSelector;
+        var candidates = caches.PickHosts(pool, machine.Metadata.Uid, h => HostEligibility.WhyNot(h, selector, failureDomain) is null, MaxClaimAttempts);
 
         // The host this machine reserved earlier comes first, so claimants that raced for the machine
         // (two replicas, or one replica before and after a crash) converge on one host.
         if (machine.Status.HostRef?.Name is { } reservedName && caches.HostCache.Get(machine.Metadata.Namespace, reservedName) is { } reserved
-            && (HostEligibility.WhyNot(reserved, machine.Spec?.HostSelector, failureDomain) is null || ClaimedBy(reserved, machine)))
+            && (HostEligibility.WhyNot(reserved, selector, failureDomain) is null || ClaimedBy(reserved, machine)))
         {
             candidates.RemoveAll(h => h.Metadata.Name == reservedName);
             candidates.Insert(0, reserved);
@@ -224,8 +220,8 @@ internal sealed class BaremetalMachineController(
                     CoordinatorMetrics.ClaimDuration.Record((now - created).TotalSeconds);
                 }
 
-                await events.NormalAsync(machine, InfrastructureResources.BaremetalMachines.Kind, MachineConditions.Claimed,
-                    $"Claimed host {written.Metadata.Name}", ct).ConfigureAwait(false);
+                events.Normal(machine, InfrastructureResources.BaremetalMachines.Kind, MachineConditions.Claimed,
+                    $"Claimed host {written.Metadata.Name}");
                 return (written, false);
             }
         }
@@ -292,13 +288,13 @@ internal sealed class BaremetalMachineController(
                 CoordinatorMetrics.BootstrapDuration.Record((now - claimedAt).TotalSeconds);
             }
 
-            await events.NormalAsync(machine, InfrastructureResources.BaremetalMachines.Kind, MachineConditions.Provisioned,
-                $"Host {host.Metadata.Name} is the machine's node ({providerId})", ct).ConfigureAwait(false);
+            events.Normal(machine, InfrastructureResources.BaremetalMachines.Kind, MachineConditions.Provisioned,
+                $"Host {host.Metadata.Name} is the machine's node ({providerId})");
         }
         else if (cached.Status?.Phase != MachinePhase.Failed && status.Phase == MachinePhase.Failed)
         {
-            await events.WarningAsync(machine, InfrastructureResources.BaremetalMachines.Kind, MachineConditions.ProvisioningFailed,
-                hostStatus.FailureReason ?? "the host reported a failure", ct).ConfigureAwait(false);
+            events.Warning(machine, InfrastructureResources.BaremetalMachines.Kind, MachineConditions.ProvisioningFailed,
+                hostStatus.FailureReason ?? "the host reported a failure");
         }
 
         return WorkResult.Done;
@@ -324,8 +320,8 @@ internal sealed class BaremetalMachineController(
                     h.Status.DesiredGeneration = (h.Status.DesiredGeneration ?? 0) + 1;
                     return true;
                 }, null, ct).ConfigureAwait(false);
-                await events.NormalAsync(machine, InfrastructureResources.BaremetalMachines.Kind, MachineConditions.Deprovisioning,
-                    $"Resetting host {host.Metadata.Name} before it returns to its pool", ct).ConfigureAwait(false);
+                events.Normal(machine, InfrastructureResources.BaremetalMachines.Kind, MachineConditions.Deprovisioning,
+                    $"Resetting host {host.Metadata.Name} before it returns to its pool");
             }
 
             machine.Status!.Phase = MachinePhase.Deprovisioning;
@@ -355,25 +351,6 @@ internal sealed class BaremetalMachineController(
 
     private static bool ClaimedBy(MachineInventory host, BaremetalMachine machine) =>
         host.Status?.Claim?.MachineRef?.Uid is { } uid && uid == machine.Metadata.Uid;
-
-    // FNV-1a over "machine/host": stable, cheap, and different per machine. Hashed piece by piece: it runs once per
-    // host per claim, and a string per host per claim was most of a 10,000-host claim's garbage.
-    private static ulong SpreadOrder(string? machineUid, string? host)
-    {
-        var hash = Fnv1a(14695981039346656037UL, machineUid);
-        hash = (hash ^ '/') * 1099511628211UL;
-        return Fnv1a(hash, host);
-    }
-
-    private static ulong Fnv1a(ulong hash, string? text)
-    {
-        foreach (var c in text ?? string.Empty)
-        {
-            hash = (hash ^ c) * 1099511628211UL;
-        }
-
-        return hash;
-    }
 
     private static bool IsPaused(BaremetalMachine machine, CapiCluster? cluster) =>
         machine.Metadata.Annotations?.ContainsKey(ClusterApiLabels.PausedAnnotation) == true || cluster?.Spec?.Paused == true;
@@ -416,11 +393,31 @@ internal sealed class BaremetalMachineController(
         return owner?.Name is null ? null : caches.CapiMachineCache.Get(machine.Metadata.Namespace, owner.Name) is { } m && m.Metadata.Uid == owner.Uid ? m : null;
     }
 
-    private static void EnqueueInfra(ControllerLoop loop, CapiMachine machine)
+    private void EnqueueMachine(ControllerLoop loop, BaremetalMachine machine)
+    {
+        if (machine.Metadata.DeletionTimestamp is null && caches.HostCache.ByIndex(ResourceCaches.HostsByClaim, machine.Metadata.Uid ?? string.Empty).Count == 0)
+        {
+            loop.EnqueueUrgent(CacheKeys.Of(machine));
+        }
+        else
+        {
+            loop.Enqueue(CacheKeys.Of(machine));
+        }
+    }
+
+    private void EnqueueInfra(ControllerLoop loop, CapiMachine machine)
     {
         if (machine.Spec?.InfrastructureRef is { Kind: "BaremetalMachine", Name: { } name })
         {
-            loop.Enqueue(CacheKeys.Of(machine.Metadata.Namespace, name));
+            // Its bootstrap data arriving is what a waiting machine waits for.
+            if (caches.MachineCache.Get(machine.Metadata.Namespace, name) is { } infra)
+            {
+                EnqueueMachine(loop, infra);
+            }
+            else
+            {
+                loop.Enqueue(CacheKeys.Of(machine.Metadata.Namespace, name));
+            }
         }
     }
 
@@ -444,7 +441,7 @@ internal sealed class BaremetalMachineController(
     {
         foreach (var key in _waitingForHost.Keys)
         {
-            loop.Enqueue(key);
+            loop.EnqueueUrgent(key);
         }
     }
 }

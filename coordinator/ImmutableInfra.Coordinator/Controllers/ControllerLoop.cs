@@ -31,6 +31,9 @@ internal sealed partial class ControllerLoop : IDisposable
 
     public void Enqueue(string key) => Queue.Add(key);
 
+    /// <summary>Queues the key ahead of the others: its reconcile gates something waiting (a machine without a host).</summary>
+    public void EnqueueUrgent(string key) => Queue.Add(key, urgent: true);
+
     public Task RunAsync(int concurrency, CancellationToken cancellationToken) =>
         WorkQueueWorkers.RunAsync(Queue, concurrency, ReconcileAsync, _logger, cancellationToken);
 

@@ -1,24 +1,44 @@
+using System.Threading.Channels;
+using ImmutableInfra.Coordinator.Observability;
 using ImmutableInfra.Kubernetes.Client;
 using ImmutableInfra.Kubernetes.Objects;
 using Microsoft.Extensions.Logging;
 
 namespace ImmutableInfra.Coordinator.Controllers;
 
-/// <summary>Kubernetes Events for transitions operators should see in `kubectl describe`. Failures to record are logged, never fatal.</summary>
+/// <summary>
+/// Kubernetes Events for transitions operators should see in `kubectl describe`. Recording never waits for the API:
+/// events go to a bounded queue that a few senders drain, so a burst of claims does not queue its claim writes behind
+/// its own events (as client-go's broadcaster does). A full queue drops the new event and counts it; a failed send
+/// is logged. Neither is fatal: events are a courtesy, the conditions carry the state.
+/// </summary>
 internal sealed partial class EventRecorder(IResourceClient<KubeEvent> events, string replicaId, TimeProvider time, ILogger<EventRecorder> logger)
 {
     public const string Component = "immutableinfra-coordinator";
 
-    public Task NormalAsync(KubeObject subject, string kind, string reason, string message, CancellationToken ct) =>
-        RecordAsync(subject, kind, "Normal", reason, message, ct);
+    /// <summary>Events waiting to be sent; about 1 KB each.</summary>
+    public const int QueueCapacity = 4096;
 
-    public Task WarningAsync(KubeObject subject, string kind, string reason, string message, CancellationToken ct) =>
-        RecordAsync(subject, kind, "Warning", reason, message, ct);
+    private const int Senders = 4;
 
-    private async Task RecordAsync(KubeObject subject, string kind, string type, string reason, string message, CancellationToken ct)
+    private readonly Channel<KubeEvent> _queue = Channel.CreateBounded<KubeEvent>(
+        new BoundedChannelOptions(QueueCapacity) { FullMode = BoundedChannelFullMode.DropWrite },
+        _ => CoordinatorMetrics.EventsDropped.Add(1));
+
+    public void Normal(KubeObject subject, string kind, string reason, string message) =>
+        Record(subject, kind, "Normal", reason, message);
+
+    public void Warning(KubeObject subject, string kind, string reason, string message) =>
+        Record(subject, kind, "Warning", reason, message);
+
+    /// <summary>Sends queued events until <paramref name="ct"/> is cancelled; what is still queued then is dropped.</summary>
+    public Task RunAsync(CancellationToken ct) =>
+        Task.WhenAll(Enumerable.Range(0, Senders).Select(_ => SendLoopAsync(ct)));
+
+    private void Record(KubeObject subject, string kind, string type, string reason, string message)
     {
         var now = time.GetUtcNow();
-        var item = new KubeEvent
+        _queue.Writer.TryWrite(new KubeEvent
         {
             ApiVersion = KubeResources.Events.ApiVersion,
             Kind = KubeResources.Events.Kind,
@@ -40,17 +60,30 @@ internal sealed partial class EventRecorder(IResourceClient<KubeEvent> events, s
             Source = new EventSource { Component = Component },
             ReportingComponent = Component,
             ReportingInstance = replicaId,
-        };
+        });
+    }
+
+    private async Task SendLoopAsync(CancellationToken ct)
+    {
         try
         {
-            await events.CreateAsync(item, ct).ConfigureAwait(false);
+            await foreach (var item in _queue.Reader.ReadAllAsync(ct).ConfigureAwait(false))
+            {
+                try
+                {
+                    await events.CreateAsync(item, ct).ConfigureAwait(false);
+                }
+                catch (Exception e) when (e is KubeApiException or KubeConnectionException)
+                {
+                    RecordFailed(logger, e, item.Reason, item.InvolvedObject?.Name);
+                }
+            }
         }
-        catch (Exception e) when (e is KubeApiException or KubeConnectionException)
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
-            RecordFailed(logger, e, reason, subject.Metadata.Name);
         }
     }
 
     [LoggerMessage(EventId = 5201, Level = LogLevel.Warning, Message = "Recording event {Reason} for {Name} failed")]
-    private static partial void RecordFailed(ILogger logger, Exception exception, string reason, string? name);
+    private static partial void RecordFailed(ILogger logger, Exception exception, string? reason, string? name);
 }

@@ -34,10 +34,14 @@ internal static class HostEligibility
     public static string? FailureDomainOf(MachineInventory host) =>
         host.Spec?.FailureDomain is { Length: > 0 } domain ? domain : host.Metadata.Labels?.GetValueOrDefault(WellKnownLabels.Zone);
 
+    /// <summary>Available, unclaimed and not cordoned: free for any machine its selector allows.</summary>
+    public static bool IsFree(MachineInventory host) =>
+        host.Status is { State: HostState.Available, Claim: null } && host.Spec?.Maintenance != true;
+
     /// <summary>Why the host cannot serve the machine, or null when it can.</summary>
     public static string? WhyNot(MachineInventory host, HostSelector? selector, string? failureDomain)
     {
-        if (host.Status?.State != HostState.Available || host.Status.Claim is not null || host.Spec?.Maintenance == true)
+        if (!IsFree(host))
         {
             return "not Available";
         }
@@ -57,7 +61,7 @@ internal static class HostEligibility
             return "labels do not match";
         }
 
-        var inventory = host.Status.Inventory;
+        var inventory = host.Status?.Inventory;
         if (selector.MinCpu is { } cpus && (inventory?.Cpu?.Threads ?? 0) < cpus)
         {
             return "too few CPUs";

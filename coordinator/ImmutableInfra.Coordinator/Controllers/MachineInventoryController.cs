@@ -103,11 +103,11 @@ internal sealed class MachineInventoryController(
                 : $"Host is {after.ToApiString()} (was {(before is { } b ? b.ToApiString() : "new")})";
             if (after is HostState.Offline or HostState.Failed)
             {
-                await events.WarningAsync(updated, InfrastructureResources.MachineInventories.Kind, after.ToApiString(), message, ct).ConfigureAwait(false);
+                events.Warning(updated, InfrastructureResources.MachineInventories.Kind, after.ToApiString(), message);
             }
             else
             {
-                await events.NormalAsync(updated, InfrastructureResources.MachineInventories.Kind, after.ToApiString(), message, ct).ConfigureAwait(false);
+                events.Normal(updated, InfrastructureResources.MachineInventories.Kind, after.ToApiString(), message);
             }
         }
 

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using ImmutableInfra.Api.V1Beta1;
 using ImmutableInfra.Coordinator.AgentApi;
 using ImmutableInfra.Coordinator.Caching;
@@ -14,6 +15,12 @@ internal sealed class MachineInventoryPoolController(ResourceCaches caches, Even
     public const string Name = "machineinventorypool";
 
     public const string TokenReady = "RegistrationTokenReady";
+
+    // A pool is reconciled on every state change of its hosts; its token Secret is looked for again only this often
+    // (a deleted Secret is recreated within it), not on each of those reconciles.
+    private static readonly TimeSpan TokenRecheckInterval = TimeSpan.FromMinutes(5);
+
+    private readonly ConcurrentDictionary<string, long> _tokenSeenAt = new(StringComparer.Ordinal);
 
     public void Watch(ControllerLoop loop)
     {
@@ -42,14 +49,12 @@ internal sealed class MachineInventoryPoolController(ResourceCaches caches, Even
         var pool = ObjectCopy.Of(cached, InfrastructureResources.MachineInventoryPools);
         var status = pool.Status ??= new MachineInventoryPoolStatus();
         var now = time.GetUtcNow();
-        status.SetCounts(caches.HostCache.List()
-            .Where(h => HostEligibility.InPool(pool, h))
-            .Select(h => h.Status?.State ?? HostState.Registering));
+        status.SetCounts(caches.HostsIn(pool).Select(h => h.Status?.State ?? HostState.Registering));
         var secretName = PoolTokens.SecretName(pool);
         if (await EnsureTokenAsync(pool, secretName, ct).ConfigureAwait(false))
         {
-            await events.NormalAsync(pool, InfrastructureResources.MachineInventoryPools.Kind, "RegistrationTokenCreated",
-                $"Created registration token Secret {secretName}", ct).ConfigureAwait(false);
+            events.Normal(pool, InfrastructureResources.MachineInventoryPools.Kind, "RegistrationTokenCreated",
+                $"Created registration token Secret {secretName}");
         }
 
         status.SetCondition(TokenReady, ConditionStatus.True, "SecretPresent", $"Hosts register with the token in Secret {secretName}", pool.Metadata.Generation, now);
@@ -63,9 +68,16 @@ internal sealed class MachineInventoryPoolController(ResourceCaches caches, Even
     // Creates the token Secret when it does not exist (owned by the pool, so it goes with it). Returns whether it did.
     private async Task<bool> EnsureTokenAsync(MachineInventoryPool pool, string secretName, CancellationToken ct)
     {
+        var seenKey = $"{pool.Metadata.Uid}/{secretName}";
+        if (_tokenSeenAt.TryGetValue(seenKey, out var seen) && time.GetElapsedTime(seen) < TokenRecheckInterval)
+        {
+            return false;
+        }
+
         try
         {
             await caches.Secrets.GetAsync(pool.Metadata.Namespace, secretName, ct).ConfigureAwait(false);
+            _tokenSeenAt[seenKey] = time.GetTimestamp();
             return false;
         }
         catch (KubeNotFoundException)

@@ -56,6 +56,9 @@ internal sealed record CoordinatorOptions
 
     public int ApiBurst { get; init; } = 400;
 
+    /// <summary>When <see cref="ApiQps"/>/<see cref="ApiBurst"/> apply; see <see cref="ApiRateLimit"/>.</summary>
+    public ApiRateLimit ApiRateLimit { get; init; } = ApiRateLimit.Auto;
+
     /// <summary>Throws with the field's name when a setting cannot work.</summary>
     public void Validate()
     {
@@ -78,5 +81,23 @@ internal sealed record CoordinatorOptions
         Require(RegistrationsPerSecond > 0 && RegistrationBurst >= 1, "registration-rate", "must be positive");
         Require(ReconcileConcurrency is >= 1 and <= 64, "reconcile-concurrency", "must be 1-64");
         Require(ApiQps > 0 && ApiBurst >= 1, "api-qps", "must be positive");
+        Require(Enum.IsDefined(ApiRateLimit), "kube-api-rate-limit", "must be auto, always or off");
     }
+}
+
+/// <summary>When the coordinator limits its own Kubernetes API requests.</summary>
+internal enum ApiRateLimit
+{
+    /// <summary>
+    /// Only while the API server does not report Priority and Fairness. With it (every supported Kubernetes), the server
+    /// queues and sheds load per flow and we retry its 429s; a fixed client budget would only hold a burst of new
+    /// machines back (500 machines need ~2,500 requests before their last bootstrap delivery).
+    /// </summary>
+    Auto,
+
+    /// <summary>Always, for API servers shared with clients that Priority and Fairness does not separate well.</summary>
+    Always,
+
+    /// <summary>Never.</summary>
+    Off,
 }

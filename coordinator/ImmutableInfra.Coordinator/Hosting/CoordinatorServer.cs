@@ -47,7 +47,7 @@ internal sealed partial class CoordinatorServer : IAsyncDisposable
         Loggers = loggers;
         Time = time;
         _logger = loggers.CreateLogger<CoordinatorServer>();
-        _api = new KubeClient(settings, new KubeClientOptions { Qps = options.ApiQps, Burst = options.ApiBurst }, loggers, time);
+        _api = new KubeClient(settings, ApiClientOptions(options), loggers, time);
         // Leases renew on a client of their own: a starved renewal under API load would cost leadership.
         _leaseApi = new KubeClient(settings, new KubeClientOptions(), loggers, time);
         Caches = new ResourceCaches(_api, options.Namespace);
@@ -57,6 +57,9 @@ internal sealed partial class CoordinatorServer : IAsyncDisposable
     }
 
     public CoordinatorOptions Options { get; }
+
+    /// <summary>True while the controllers' client is not rate limited because the API server reports Priority and Fairness.</summary>
+    public bool DeferringToServerFlowControl => _api.DeferringToServerFlowControl;
 
     public ILoggerFactory Loggers { get; }
 
@@ -165,6 +168,7 @@ internal sealed partial class CoordinatorServer : IAsyncDisposable
         _agentApi = new AgentApiService(Caches, Writer, Streams, Events, Options, Time, Loggers.CreateLogger<AgentApiService>());
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, stop);
         _background.Add(await Caches.StartAsync(Loggers, stop).WaitAsync(linked.Token).ConfigureAwait(false));
+        _background.Add(Events.RunAsync(stop));
         var replicaLease = new ReplicaLeases(_leaseApi.Resource(KubeResources.Leases), Options.Namespace, Options.ReplicaId, Options.ReplicaLeaseDuration, Time,
             Loggers.CreateLogger<ReplicaLeases>());
         _background.Add(replicaLease.RunAsync(stop));
@@ -203,6 +207,13 @@ internal sealed partial class CoordinatorServer : IAsyncDisposable
         _ready = true;
         Started(_logger, Options.ReplicaId, AgentApiAddress, HttpAddress);
     }
+
+    private static KubeClientOptions ApiClientOptions(CoordinatorOptions options) => new()
+    {
+        Qps = options.ApiRateLimit == ApiRateLimit.Off ? 0 : options.ApiQps,
+        Burst = options.ApiBurst,
+        DeferToServerFlowControl = options.ApiRateLimit == ApiRateLimit.Auto,
+    };
 
     private void AddLoop(string name, Func<string, CancellationToken, Task<Kubernetes.Queue.WorkResult>> reconcile, Action<ControllerLoop> watch, int concurrency)
     {

@@ -17,6 +17,8 @@ internal static class CoordinatorMetrics
 
     public static UpDownCounter<long> OpenStreams { get; } = Meter.CreateUpDownCounter<long>("immutableinfra.agent_api.open_streams", description: "Sync streams open on this replica.");
 
+    public static Counter<long> EventsDropped { get; } = Meter.CreateCounter<long>("immutableinfra.events.dropped", description: "Kubernetes Events not recorded because the send queue was full.");
+
     public static Counter<long> Reconciles { get; } = Meter.CreateCounter<long>("immutableinfra.controller.reconciles", description: "Reconciles, by controller and result.");
 
     public static Histogram<double> ClaimDuration { get; } = Meter.CreateHistogram<double>("immutableinfra.machine.claim.duration", unit: "s",

@@ -18,6 +18,13 @@ internal sealed class ApiRequestHandler(
     WatchStreamWriter watches,
     ILogger logger)
 {
+    private const string FlowSchemaHeader = "X-Kubernetes-PF-FlowSchema-UID";
+    private const string PriorityLevelHeader = "X-Kubernetes-PF-PriorityLevel-UID";
+
+    // Fixed, like the UIDs of a server's bootstrap "service-accounts" flow schema and "workload-low" level.
+    private const string FlowSchemaUid = "5c4f2f7e-0d1b-4a53-9d3e-1f0c6c1b7a01";
+    private const string PriorityLevelUid = "8e2a9d41-6b7c-4e0f-a1d2-3b4c5d6e7f02";
+
     private static readonly ApiError NotFound = new(HttpStatusCode.NotFound, "NotFound", "the server could not find the requested resource");
 
     public async Task HandleAsync(HttpContext context)
@@ -25,6 +32,15 @@ internal sealed class ApiRequestHandler(
         try
         {
             Admit(context);
+            if (options.PriorityAndFairnessHeaders)
+            {
+                // What an API server with Priority and Fairness (the default since 1.20) tells every admitted
+                // request: the flow schema and priority level that carried it. Clients read it to drop their own
+                // rate limit. The queuing and shedding behind it are not emulated; injected 429s stand in for them.
+                context.Response.Headers[FlowSchemaHeader] = FlowSchemaUid;
+                context.Response.Headers[PriorityLevelHeader] = PriorityLevelUid;
+            }
+
             await RouteAsync(context).ConfigureAwait(false);
         }
         catch (ApiError error)

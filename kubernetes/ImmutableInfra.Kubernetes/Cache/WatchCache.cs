@@ -76,7 +76,22 @@ public sealed class WatchCache<T> : IWatchSink<T>
         lock (_lock)
         {
             var index = _indexes.GetValueOrDefault(indexName) ?? throw new ArgumentException($"no index named {indexName}", nameof(indexName));
-            return index.Keys(value).Select(k => _items[k]).ToList();
+            return [.. index.Items(value)];
+        }
+    }
+
+    /// <summary>
+    /// Runs <paramref name="read"/> over the live objects of one index value, under the cache's lock: for lookups
+    /// that need a few of many objects without copying them all. It must be quick, must not keep the list, and must
+    /// not call into the cache. The list's order is stable while its membership does not change.
+    /// </summary>
+    public TResult ReadIndex<TResult>(string indexName, string value, Func<IReadOnlyList<T>, TResult> read)
+    {
+        ArgumentNullException.ThrowIfNull(read);
+        lock (_lock)
+        {
+            var index = _indexes.GetValueOrDefault(indexName) ?? throw new ArgumentException($"no index named {indexName}", nameof(indexName));
+            return read(index.Items(value));
         }
     }
 
@@ -151,12 +166,7 @@ public sealed class WatchCache<T> : IWatchSink<T>
     {
         foreach (var index in _indexes.Values)
         {
-            if (previous is not null)
-            {
-                index.Remove(key, previous);
-            }
-
-            index.Add(key, item);
+            index.Update(key, previous, item);
         }
 
         _items[key] = item;
@@ -206,21 +216,23 @@ public sealed class WatchCache<T> : IWatchSink<T>
         }
     }
 
+    // Holds the objects themselves, in a list per value (removal swaps the last one in), so a lookup copies
+    // references with no hashing per object, and ReadIndex can pick a few of many by position without copying.
     private sealed class Index(Func<T, IEnumerable<string>> values)
     {
-        private readonly Dictionary<string, HashSet<string>> _keysByValue = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, Bucket> _byValue = new(StringComparer.Ordinal);
 
         public void Add(string key, T item)
         {
             foreach (var value in values(item))
             {
-                if (!_keysByValue.TryGetValue(value, out var keys))
+                if (!_byValue.TryGetValue(value, out var bucket))
                 {
-                    keys = new HashSet<string>(StringComparer.Ordinal);
-                    _keysByValue[value] = keys;
+                    bucket = new Bucket();
+                    _byValue[value] = bucket;
                 }
 
-                keys.Add(key);
+                bucket.Set(key, item);
             }
         }
 
@@ -228,14 +240,77 @@ public sealed class WatchCache<T> : IWatchSink<T>
         {
             foreach (var value in values(item))
             {
-                if (_keysByValue.TryGetValue(value, out var keys) && keys.Remove(key) && keys.Count == 0)
-                {
-                    _keysByValue.Remove(value);
-                }
+                RemoveFrom(value, key);
             }
         }
 
-        public IReadOnlyCollection<string> Keys(string value) =>
-            _keysByValue.TryGetValue(value, out var keys) ? keys : Array.Empty<string>();
+        // An object that keeps a value keeps its place under it: updates do not reorder the list.
+        public void Update(string key, T? previous, T item)
+        {
+            if (previous is not null)
+            {
+                foreach (var value in values(previous))
+                {
+                    if (!values(item).Contains(value, StringComparer.Ordinal))
+                    {
+                        RemoveFrom(value, key);
+                    }
+                }
+            }
+
+            Add(key, item);
+        }
+
+        private void RemoveFrom(string value, string key)
+        {
+            if (_byValue.TryGetValue(value, out var bucket) && bucket.Remove(key) && bucket.Items.Count == 0)
+            {
+                _byValue.Remove(value);
+            }
+        }
+
+        public List<T> Items(string value) => _byValue.TryGetValue(value, out var bucket) ? bucket.Items : [];
+    }
+
+    private sealed class Bucket
+    {
+        private readonly List<T> _items = [];
+        private readonly List<string> _keys = [];
+        private readonly Dictionary<string, int> _positions = new(StringComparer.Ordinal);
+
+        public List<T> Items => _items;
+
+        public void Set(string key, T item)
+        {
+            if (_positions.TryGetValue(key, out var position))
+            {
+                _items[position] = item;
+                return;
+            }
+
+            _positions[key] = _items.Count;
+            _items.Add(item);
+            _keys.Add(key);
+        }
+
+        public bool Remove(string key)
+        {
+            if (!_positions.Remove(key, out var position))
+            {
+                return false;
+            }
+
+            var last = _items.Count - 1;
+            if (position != last)
+            {
+                _items[position] = _items[last];
+                _keys[position] = _keys[last];
+                _positions[_keys[position]] = position;
+            }
+
+            _items.RemoveAt(last);
+            _keys.RemoveAt(last);
+            return true;
+        }
     }
 }

@@ -37,6 +37,9 @@ public sealed class KubeClient : IDisposable
     /// <summary>The namespace of the kubeconfig context or service account, if any.</summary>
     public string? DefaultNamespace => Settings.Namespace;
 
+    /// <summary>True while the token bucket is suspended because the server reports Priority and Fairness.</summary>
+    public bool DeferringToServerFlowControl => _transport.DeferringToServerFlowControl;
+
     /// <summary>The operations of one kind (built-in from <see cref="KubeResources"/> or a CRD's descriptor).</summary>
     public ResourceClient<T> Resource<T>(ResourceDescriptor<T> descriptor)
         where T : KubeObject

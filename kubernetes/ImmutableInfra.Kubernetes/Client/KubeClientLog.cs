@@ -13,4 +13,7 @@ internal static partial class KubeClientLog
 
     [LoggerMessage(EventId = 1003, Level = LogLevel.Warning, Message = "{Method} {Path} failed after {Attempts} attempts: {Failure}")]
     public static partial void GaveUp(ILogger logger, string method, string path, int attempts, string failure);
+
+    [LoggerMessage(EventId = 1004, Level = LogLevel.Information, Message = "API server {Server} reports Priority and Fairness: {Present}; client-side rate limit suspended while it does")]
+    public static partial void ServerFlowControl(ILogger logger, Uri server, bool present);
 }

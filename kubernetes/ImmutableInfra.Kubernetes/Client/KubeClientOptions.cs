@@ -26,6 +26,14 @@ public sealed class KubeClientOptions
 
     public int Burst { get; set; } = 10;
 
+    /// <summary>
+    /// Suspend the token bucket while the API server answers with API Priority and Fairness headers
+    /// (<c>X-Kubernetes-PF-*</c>, on by default since Kubernetes 1.20, GA in 1.29): such a server queues and sheds load
+    /// itself (429 with Retry-After, which is retried), so a fixed client budget only adds latency. A server without
+    /// those headers gets the bucket again, from its next response on.
+    /// </summary>
+    public bool DeferToServerFlowControl { get; set; }
+
     /// <summary>Largest response body read into memory (lists); larger bodies fail instead of exhausting memory.</summary>
     public long MaxResponseBytes { get; set; } = 256L * 1024 * 1024;
 

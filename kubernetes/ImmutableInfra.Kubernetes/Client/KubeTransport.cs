@@ -8,12 +8,20 @@ namespace ImmutableInfra.Kubernetes.Client;
 /// <summary>Sends requests with a per-attempt timeout, bounded retries (backoff + jitter) and optional rate limiting.</summary>
 internal sealed class KubeTransport : IDisposable
 {
+    // API Priority and Fairness names the flow schema and priority level that admitted each request.
+    private const string FlowSchemaHeader = "X-Kubernetes-PF-FlowSchema-UID";
+    private const string PriorityLevelHeader = "X-Kubernetes-PF-PriorityLevel-UID";
+
     private readonly HttpClient _http;
     private readonly KubeClientOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly BearerTokenSource _token;
     private readonly TokenBucketRateLimiter? _limiter;
+
+    // Set from every response when DeferToServerFlowControl is on; a plain field read is enough (a stale value
+    // costs one request's worth of throttling, or lack of it).
+    private volatile bool _serverFlowControl;
 
     public KubeTransport(KubeConnectionSettings settings, KubeClientOptions options, HttpMessageHandler handler, TimeProvider time, ILogger logger)
     {
@@ -106,7 +114,7 @@ internal sealed class KubeTransport : IDisposable
 
     private async Task<HttpResponseMessage> SendOnceAsync(KubeRequest request, HttpCompletionOption completion, CancellationToken cancellationToken)
     {
-        if (_limiter is not null)
+        if (_limiter is not null && !_serverFlowControl)
         {
             await _limiter.WaitAsync(cancellationToken).ConfigureAwait(false);
         }
@@ -130,11 +138,30 @@ internal sealed class KubeTransport : IDisposable
         var started = _time.GetTimestamp();
         try
         {
-            return await _http.SendAsync(message, completion, cancellationToken).ConfigureAwait(false);
+            var response = await _http.SendAsync(message, completion, cancellationToken).ConfigureAwait(false);
+            if (_limiter is not null && _options.DeferToServerFlowControl)
+            {
+                ObserveFlowControl(response);
+            }
+
+            return response;
         }
         finally
         {
             KubeClientMetrics.Duration.Record(_time.GetElapsedTime(started).TotalSeconds, method);
+        }
+    }
+
+    /// <summary>Whether client-side rate limiting is suspended because the server reports Priority and Fairness.</summary>
+    public bool DeferringToServerFlowControl => _serverFlowControl;
+
+    private void ObserveFlowControl(HttpResponseMessage response)
+    {
+        var present = response.Headers.Contains(FlowSchemaHeader) || response.Headers.Contains(PriorityLevelHeader);
+        if (present != _serverFlowControl)
+        {
+            _serverFlowControl = present;
+            KubeClientLog.ServerFlowControl(_logger, Server, present);
         }
     }
 

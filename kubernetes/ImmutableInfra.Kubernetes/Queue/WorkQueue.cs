@@ -3,7 +3,9 @@ namespace ImmutableInfra.Kubernetes.Queue;
 /// <summary>
 /// A controller work queue (client-go's model): an item queued while waiting is queued once; an item
 /// queued while being processed is processed again after <see cref="Done"/>, never concurrently.
-/// Rate-limited requeues back off exponentially per item, with jitter and a cap.
+/// Rate-limited requeues back off exponentially per item, with jitter and a cap. Urgent items are
+/// taken before the others (controller-runtime's priority queue does the same), so work that gates
+/// something waiting (a claim) is not queued behind work that only reports progress.
 /// </summary>
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Naming", "CA1711", Justification = "It is a queue; WorkQueue is the name controller authors know from client-go.")]
 public sealed class WorkQueue<T> : IDisposable
@@ -11,6 +13,10 @@ public sealed class WorkQueue<T> : IDisposable
 {
     private readonly Lock _lock = new();
     private readonly Queue<T> _queue = new();
+
+    // An item made urgent while it waits in _queue is queued here too; the copy taken second is stale and skipped.
+    private readonly Queue<T> _urgent = new();
+    private readonly HashSet<T> _urgentItems = [];
     private readonly HashSet<T> _dirty = [];
     private readonly HashSet<T> _processing = [];
     private readonly Dictionary<T, int> _failures = [];
@@ -34,18 +40,32 @@ public sealed class WorkQueue<T> : IDisposable
         {
             lock (_lock)
             {
-                return _queue.Count;
+                return _dirty.Count - _processing.Count(_dirty.Contains);
             }
         }
     }
 
-    public void Add(T item)
+    public void Add(T item) => Add(item, urgent: false);
+
+    /// <summary>Queues the item (once, however often it is added); urgent items are taken first.</summary>
+    public void Add(T item, bool urgent)
     {
         lock (_lock)
         {
-            if (_shutDown || !_dirty.Add(item))
+            if (_shutDown)
             {
                 return;
+            }
+
+            var queued = !_dirty.Add(item);
+            if (queued && (!urgent || _urgentItems.Contains(item)))
+            {
+                return;
+            }
+
+            if (urgent)
+            {
+                _urgentItems.Add(item);
             }
 
             if (_processing.Contains(item))
@@ -54,7 +74,7 @@ public sealed class WorkQueue<T> : IDisposable
                 return;
             }
 
-            _queue.Enqueue(item);
+            (urgent ? _urgent : _queue).Enqueue(item);
         }
 
         _ready.Release();
@@ -137,9 +157,11 @@ public sealed class WorkQueue<T> : IDisposable
                     return (false, default!);
                 }
 
-                if (_queue.TryDequeue(out var item))
+                // One wake per queued copy: a stale copy (already taken from the other queue) just waits again.
+                if ((_urgent.TryDequeue(out var item) || _queue.TryDequeue(out item)) && _dirty.Contains(item) && !_processing.Contains(item))
                 {
                     _dirty.Remove(item);
+                    _urgentItems.Remove(item);
                     _processing.Add(item);
                     return (true, item);
                 }
@@ -158,7 +180,7 @@ public sealed class WorkQueue<T> : IDisposable
                 return;
             }
 
-            _queue.Enqueue(item);
+            (_urgentItems.Contains(item) ? _urgent : _queue).Enqueue(item);
         }
 
         _ready.Release();

@@ -33,6 +33,28 @@ public sealed class WatchCacheTests
     }
 
     [Fact]
+    public void ReadIndex_KeepsPositionsAcrossUpdates_AndFillsARemovedOnesPlace()
+    {
+        var cache = CacheByPool();
+        cache.Replace([Map("a", "1", "w"), Map("b", "2", "w"), Map("c", "3", "w"), Map("d", "4", "w")]);
+        static string[] Names(IReadOnlyList<ConfigMap> maps) => [.. maps.Select(m => m.Metadata.Name!)];
+        var before = cache.ReadIndex("pool", "w", Names);
+
+        cache.Upsert(Map("b", "5", "w"));
+        var afterUpdate = cache.ReadIndex("pool", "w", Names);
+        cache.Upsert(Map("b", "6", "other"));
+        var afterMove = cache.ReadIndex("pool", "w", Names);
+
+        // An update in place keeps every position (claim order depends on it); a removal swaps the last one in.
+        Assert.Equal(before, afterUpdate);
+        Assert.Equal("6", cache.ReadIndex("pool", "other", maps => maps.Single().Metadata.ResourceVersion));
+        Assert.Equal(3, afterMove.Length);
+        Assert.Equal(before.Where(n => n != "b").Order(StringComparer.Ordinal), afterMove.Order(StringComparer.Ordinal));
+        Assert.Equal(before[0] == "b" ? before[3] : before[0], afterMove[0]);
+        Assert.Equal(["a", "c", "d"], cache.ByIndex("pool", "w").Select(m => m.Metadata.Name).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public void Replace_ReportsOnlyTheDifference()
     {
         var cache = CacheByPool();

@@ -36,6 +36,49 @@ public sealed class WorkQueueTests
     }
 
     [Fact]
+    public async Task AddUrgent_IsTakenFirst_AndAnItemMadeUrgentWhileQueuedIsTakenOnce()
+    {
+        using var queue = new WorkQueue<string>();
+        queue.Add("a");
+        queue.Add("b");
+        queue.Add("c");
+        queue.Add("d", urgent: true);
+        queue.Add("b", urgent: true);
+        queue.Add("b", urgent: true);
+
+        Assert.Equal(4, queue.Count);
+        var taken = new List<string>();
+        for (var i = 0; i < 4; i++)
+        {
+            var (ok, item) = await queue.TakeAsync(CancellationToken.None);
+            Assert.True(ok);
+            taken.Add(item);
+            queue.Done(item);
+        }
+
+        Assert.Equal(["d", "b", "a", "c"], taken);
+        Assert.Equal(0, queue.Count);
+        // The stale copy of "b" left in the normal lane is not handed out again.
+        using var none = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => queue.TakeAsync(none.Token));
+    }
+
+    [Fact]
+    public async Task AddUrgent_WhileProcessing_RequeuesUrgentAfterDone()
+    {
+        using var queue = new WorkQueue<string>();
+        queue.Add("a");
+        var (_, item) = await queue.TakeAsync(CancellationToken.None);
+        queue.Add("b");
+        queue.Add("a", urgent: true);
+
+        queue.Done(item);
+
+        Assert.Equal((true, "a"), await queue.TakeAsync(CancellationToken.None));
+        Assert.Equal((true, "b"), await queue.TakeAsync(CancellationToken.None));
+    }
+
+    [Fact]
     public async Task AddRateLimited_BacksOffExponentiallyPerItem_UpToTheCap()
     {
         var time = new FakeTimeProvider();
