@@ -1,7 +1,9 @@
+using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using Serilog.Core;
 using Serilog.Debugging;
 using Serilog.Events;
+using Serilog.Parsing;
 using MelLogger = Microsoft.Extensions.Logging.ILogger;
 
 namespace ImmutableInfra.Agent.Hosting;
@@ -38,6 +40,11 @@ internal sealed class SerilogCategoryLogger(Serilog.ILogger serilog) : MelLogger
     // Event ids below this are common; their Id properties are shared rather than allocated per event.
     private static readonly LogEventProperty[] LowEventIds =
         [.. Enumerable.Range(0, 48).Select(id => new LogEventProperty("Id", new ScalarValue(id)))];
+
+    // Templates are [LoggerMessage] constants, so few; the bound only guards against callers that build them.
+    private const int MaxCachedTemplates = 1000;
+    private static readonly ConcurrentDictionary<string, MessageTemplate> Templates = new(StringComparer.Ordinal);
+    private static readonly MessageTemplateParser Parser = new();
 
     public IDisposable? BeginScope<TState>(TState state)
         where TState : notnull => null;
@@ -110,6 +117,7 @@ internal sealed class SerilogCategoryLogger(Serilog.ILogger serilog) : MelLogger
             if (template is null && !stateIsNull)
             {
                 // A state without a message template (not a [LoggerMessage] or LogInformation call): its formatted text.
+                // (Serilog.Extensions.Logging named the property after a non-generic state's type; nothing here logs one.)
                 template = "{State:l}";
                 Bind("State", fallbackMessage, destructure: false, properties);
             }
@@ -119,8 +127,7 @@ internal sealed class SerilogCategoryLogger(Serilog.ILogger serilog) : MelLogger
                 properties.Add(EventIdProperty(eventId));
             }
 
-            serilog.BindMessageTemplate(template ?? string.Empty, [], out var parsed, out _);
-            serilog.Write(new LogEvent(DateTimeOffset.Now, ToSerilog(logLevel), exception, parsed!, properties));
+            serilog.Write(new LogEvent(DateTimeOffset.Now, ToSerilog(logLevel), exception, Parse(template ?? string.Empty), properties));
         }
 #pragma warning disable CA1031 // A log call must never throw into the agent; Serilog reports its own failures the same way.
         catch (Exception e)
@@ -128,6 +135,22 @@ internal sealed class SerilogCategoryLogger(Serilog.ILogger serilog) : MelLogger
         {
             SelfLog.WriteLine("Failed to write event through {0}: {1}", nameof(SerilogCategoryLogger), e);
         }
+    }
+
+    private static MessageTemplate Parse(string template)
+    {
+        if (Templates.TryGetValue(template, out var parsed))
+        {
+            return parsed;
+        }
+
+        parsed = Parser.Parse(template);
+        if (Templates.Count < MaxCachedTemplates)
+        {
+            Templates.TryAdd(template, parsed);
+        }
+
+        return parsed;
     }
 
     private void Bind(string name, object? value, bool destructure, List<LogEventProperty> properties)
