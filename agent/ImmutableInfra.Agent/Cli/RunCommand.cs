@@ -2,7 +2,6 @@ using ImmutableInfra.Agent.Configuration;
 using ImmutableInfra.Agent.Coordination;
 using ImmutableInfra.Agent.Hosting;
 using Microsoft.Extensions.Logging;
-using Serilog.Extensions.Logging;
 
 namespace ImmutableInfra.Agent.Cli;
 
@@ -23,7 +22,7 @@ internal static class RunCommand
 
         var options = result.Options!;
         using var serilog = AgentLogging.Create(options.LogFormat);
-        using var loggerFactory = new SerilogLoggerFactory(serilog);
+        using var loggerFactory = new SerilogLoggers(serilog);
         AgentGraph graph;
         try
         {
