@@ -85,14 +85,6 @@ internal sealed class BaremetalMachineController(
             return await ReleaseAsync(cached, machine, host, ct).ConfigureAwait(false);
         }
 
-        if (machine.Metadata.Finalizers?.Contains(MachineConditions.MachineFinalizer) != true)
-        {
-            machine.Metadata.Finalizers ??= [];
-            machine.Metadata.Finalizers.Add(MachineConditions.MachineFinalizer);
-            await caches.Machines.UpdateAsync(machine, ct).ConfigureAwait(false);
-            return WorkResult.Done; // The update's watch event brings us back with the new resourceVersion.
-        }
-
         if (host is null)
         {
             var (claimed, lostRace) = await ClaimAsync(key, machine, owner, clusterName, now, ct).ConfigureAwait(false);
@@ -111,6 +103,13 @@ internal sealed class BaremetalMachineController(
         }
 
         _waitingForHost.TryRemove(key, out _);
+        if (!HasFinalizer(machine))
+        {
+            // Normally added right after the claim; this covers that write having lost a race.
+            await AddFinalizerAsync(machine, ct).ConfigureAwait(false);
+            return WorkResult.Done;
+        }
+
         return await MirrorHostAsync(cached, machine, host, now, ct).ConfigureAwait(false);
     }
 
@@ -215,6 +214,14 @@ internal sealed class BaremetalMachineController(
             }, null, ct).ConfigureAwait(false);
             if (won && written is not null && written.Status?.Claim?.MachineRef?.Uid == machine.Metadata.Uid)
             {
+                // The finalizer comes with the first host the machine holds, not before: a machine that never held
+                // one has nothing to release, and its delivery does not wait for one more write. Should the machine
+                // go in between, its claim is an orphan, which the host controller releases (and resets).
+                if (!HasFinalizer(machine))
+                {
+                    await AddFinalizerAsync(machine, ct).ConfigureAwait(false);
+                }
+
                 if (machine.Metadata.CreationTimestamp is { } created)
                 {
                     CoordinatorMetrics.ClaimDuration.Record((now - created).TotalSeconds);
@@ -338,6 +345,19 @@ internal sealed class BaremetalMachineController(
         }
 
         return WorkResult.Done;
+    }
+
+    private static bool HasFinalizer(BaremetalMachine machine) =>
+        machine.Metadata.Finalizers?.Contains(MachineConditions.MachineFinalizer) == true;
+
+    // Written on top of the newest resourceVersion this reconcile holds (the reservation's, when it wrote one);
+    // the status it carries is ignored by the API server (status subresource).
+    private async Task AddFinalizerAsync(BaremetalMachine machine, CancellationToken ct)
+    {
+        machine.Metadata.Finalizers ??= [];
+        machine.Metadata.Finalizers.Add(MachineConditions.MachineFinalizer);
+        var saved = await caches.Machines.UpdateAsync(machine, ct).ConfigureAwait(false);
+        machine.Metadata.ResourceVersion = saved.Metadata.ResourceVersion;
     }
 
     private Task WriteStatusAsync(BaremetalMachine cached, BaremetalMachine machine, CancellationToken ct)
