@@ -145,9 +145,8 @@ internal sealed class BaremetalMachineController(
         }
 
         var failureDomain = owner.Spec?.FailureDomain is { Length: > 0 } fd ? fd : machine.Spec?.FailureDomain;
-        // Each machine walks the free hosts in its own order, so parallel claimants rarely race for one host. Checked
-        // lazily: only the first eligible few are looked at, not every host in the pool (with 10,000 hosts, checking
-        // them all for each of 500 new machines kept a core busy for seconds).
+        // Each machine starts at its own place in the pool, so parallel claimants rarely race for one host, and only
+        // the first eligible few are looked at (ClaimOrder says why that matters with 10,000 hosts).
         var selector = machine.Spec?.HostSelector;
         var candidates = caches.PickHosts(pool, machine.Metadata.Uid, h => HostEligibility.WhyNot(h, selector, failureDomain) is null, MaxClaimAttempts);
 

@@ -25,30 +25,14 @@ public sealed class FlowControlTests
         Assert.True(client.DeferringToServerFlowControl);
     }
 
-    [Fact]
-    public async Task ServerWithoutPriorityAndFairness_BucketApplies()
+    [Theory]
+    [InlineData(false, true)] // a server without Priority and Fairness: the bucket applies
+    [InlineData(true, false)] // deferral off: the bucket applies whatever the server says
+    public async Task BucketApplies_UnlessDeferringToAServerThatReportsFlowControl(bool serverHeaders, bool defer)
     {
-        await using var api = await InMemoryApi.StartAsync(o => o.PriorityAndFairnessHeaders = false);
+        await using var api = await InMemoryApi.StartAsync(o => o.PriorityAndFairnessHeaders = serverHeaders);
         var time = new FakeTimeProvider();
-        using var client = new KubeClient(api.Server.ConnectionSettings(), Limited(defer: true), timeProvider: time);
-        var namespaces = client.Resource(KubeResources.Namespaces);
-
-        await namespaces.GetAsync(null, "default").WaitAsync(TimeSpan.FromSeconds(10));
-        var second = namespaces.GetAsync(null, "default");
-        await Task.Delay(200);
-        Assert.False(second.IsCompleted);
-
-        time.Advance(TimeSpan.FromSeconds(1));
-        await second.WaitAsync(TimeSpan.FromSeconds(10));
-        Assert.False(client.DeferringToServerFlowControl);
-    }
-
-    [Fact]
-    public async Task DeferralOff_BucketAppliesEvenWithPriorityAndFairness()
-    {
-        await using var api = await InMemoryApi.StartAsync();
-        var time = new FakeTimeProvider();
-        using var client = new KubeClient(api.Server.ConnectionSettings(), Limited(defer: false), timeProvider: time);
+        using var client = new KubeClient(api.Server.ConnectionSettings(), Limited(defer), timeProvider: time);
         var namespaces = client.Resource(KubeResources.Namespaces);
 
         await namespaces.GetAsync(null, "default").WaitAsync(TimeSpan.FromSeconds(10));
