@@ -66,7 +66,7 @@ internal sealed class ResourceCaches
 
     /// <summary>The hosts that serve <paramref name="pool"/> (<see cref="Controllers.HostEligibility.InPool"/>), from the index when it can.</summary>
     public IReadOnlyList<MachineInventory> HostsIn(MachineInventoryPool pool) =>
-        pool.Spec?.InventoryNames is null && pool.Spec?.Selector is null
+        Controllers.HostEligibility.ServesItsRegistrationsOnly(pool)
             ? HostCache.ByIndex(HostsByPool, CacheKeys.Of(pool))
             : HostCache.List().Where(h => Controllers.HostEligibility.InPool(pool, h)).ToList();
 
@@ -75,7 +75,7 @@ internal sealed class ResourceCaches
     /// machine's claim order (<see cref="Controllers.ClaimOrder"/>), looked up in place rather than copied.
     /// </summary>
     public List<MachineInventory> PickHosts(MachineInventoryPool pool, string? machineUid, Func<MachineInventory, bool> eligible, int count) =>
-        pool.Spec?.InventoryNames is null && pool.Spec?.Selector is null
+        Controllers.HostEligibility.ServesItsRegistrationsOnly(pool)
             ? HostCache.ReadIndex(HostsByPool, CacheKeys.Of(pool), hosts => Controllers.ClaimOrder.Pick(hosts, machineUid, eligible, count))
             : Controllers.ClaimOrder.Pick(HostsIn(pool), machineUid, eligible, count);
 

@@ -88,7 +88,7 @@ internal sealed class BaremetalMachineController(
         if (host is null)
         {
             var (claimed, lostRace) = await ClaimAsync(key, machine, owner, clusterName, now, ct).ConfigureAwait(false);
-            if (claimed is null)
+            if (!claimed)
             {
                 await WriteStatusAsync(cached, machine, ct).ConfigureAwait(false);
                 // Every candidate went to another claimant (or the cache was behind): others may still be free,
@@ -113,20 +113,20 @@ internal sealed class BaremetalMachineController(
         return await MirrorHostAsync(cached, machine, host, now, ct).ConfigureAwait(false);
     }
 
-    private async Task<(MachineInventory? Host, bool LostRace)> ClaimAsync(string key, BaremetalMachine machine, CapiMachine? owner, string? clusterName, DateTimeOffset now, CancellationToken ct)
+    private async Task<(bool Claimed, bool LostRace)> ClaimAsync(string key, BaremetalMachine machine, CapiMachine? owner, string? clusterName, DateTimeOffset now, CancellationToken ct)
     {
         machine.Status!.Phase = MachinePhase.Pending;
         if (owner is null)
         {
             SetReady(machine, MachineConditions.WaitingForOwnerMachine, "Waiting for the Cluster API Machine that owns this object", now);
-            return (null, false);
+            return (false, false);
         }
 
         var secret = owner.Spec?.Bootstrap?.DataSecretName;
         if (string.IsNullOrEmpty(secret))
         {
             SetReady(machine, MachineConditions.WaitingForBootstrapData, "Waiting for the Machine's bootstrap data Secret", now);
-            return (null, false);
+            return (false, false);
         }
 
         var poolName = machine.Spec?.PoolRef?.Name;
@@ -135,13 +135,13 @@ internal sealed class BaremetalMachineController(
         {
             SetReady(machine, MachineConditions.PoolNotFound, $"MachineInventoryPool {machine.Metadata.Namespace}/{poolName ?? "(none)"} does not exist", now);
             _waitingForHost[key] = 0;
-            return (null, false);
+            return (false, false);
         }
 
         if (SelectorProblem(machine.Spec?.HostSelector) is { } problem)
         {
             SetReady(machine, MachineConditions.InvalidSpec, problem, now);
-            return (null, false);
+            return (false, false);
         }
 
         var failureDomain = owner.Spec?.FailureDomain is { Length: > 0 } fd ? fd : machine.Spec?.FailureDomain;
@@ -228,7 +228,7 @@ internal sealed class BaremetalMachineController(
 
                 events.Normal(machine, InfrastructureResources.BaremetalMachines.Kind, MachineConditions.Claimed,
                     $"Claimed host {written.Metadata.Name}");
-                return (written, false);
+                return (true, false);
             }
         }
 
@@ -236,7 +236,7 @@ internal sealed class BaremetalMachineController(
         machine.Status.HostRef = null; // A reservation that won no host holds nothing.
         SetReady(machine, MachineConditions.NoHostAvailable,
             $"No Available host in pool {pool.Metadata.Name} matches the selector{(failureDomain is null ? string.Empty : $" in failure domain {failureDomain}")}", now);
-        return (null, candidates.Count > 0);
+        return (false, candidates.Count > 0);
     }
 
     private async Task<WorkResult> MirrorHostAsync(BaremetalMachine cached, BaremetalMachine machine, MachineInventory host, DateTimeOffset now, CancellationToken ct)

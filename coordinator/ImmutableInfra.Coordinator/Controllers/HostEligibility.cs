@@ -20,15 +20,19 @@ internal static class HostEligibility
             return false;
         }
 
-        var names = pool.Spec?.InventoryNames;
-        var selector = pool.Spec?.Selector;
-        if (names is null && selector is null)
+        if (ServesItsRegistrationsOnly(pool))
         {
             return host.Spec?.PoolRef?.Name == pool.Metadata.Name;
         }
 
+        var names = pool.Spec?.InventoryNames;
+        var selector = pool.Spec?.Selector;
         return (names is null || names.Contains(host.Metadata.Name!)) && (selector is null || selector.Matches(host.Metadata.Labels));
     }
+
+    /// <summary>A pool with neither allow-list nor selector: its hosts are those that registered through it.</summary>
+    public static bool ServesItsRegistrationsOnly(MachineInventoryPool pool) =>
+        pool.Spec?.InventoryNames is null && pool.Spec?.Selector is null;
 
     /// <summary>The host's failure domain: its spec, else its zone label.</summary>
     public static string? FailureDomainOf(MachineInventory host) =>
