@@ -112,6 +112,14 @@ def rss_kib(pid):
     return int(fields["VmRSS"].split()[0]), int(fields["VmHWM"].split()[0])
 
 
+def wait_for_stream(coordinator, streams_before, timeout=30):
+    """Waits until the fake coordinator has seen a Sync stream beyond streams_before; returns whether it did."""
+    deadline = time.monotonic() + timeout
+    while coordinator.streams == streams_before and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return coordinator.streams > streams_before
+
+
 def agent_argv(binary, work, coordinator, run):
     state = os.path.join(work, f"state-{run}")
     config = os.path.join(work, f"agent-{run}.yaml")
@@ -141,13 +149,10 @@ def main():
             ready[name].append(ms)
             stop(process)
 
+    streams_before = coordinator.streams
     agent, _ = spawn(agent_argv(args.agent, args.work, coordinator, "idle"), os.path.join(args.work, "notify-agent-idle.sock"))
     hello, _ = spawn([args.hello], os.path.join(args.work, "notify-hello-idle.sock"))
-    deadline = time.monotonic() + 30
-    streams_before = coordinator.streams
-    while coordinator.streams == streams_before and time.monotonic() < deadline:
-        time.sleep(0.05)
-    connected = coordinator.streams > streams_before
+    connected = wait_for_stream(coordinator, streams_before)
     time.sleep(args.idle_seconds)
     agent_rss, agent_hwm = rss_kib(agent.pid)
     hello_rss, hello_hwm = rss_kib(hello.pid)

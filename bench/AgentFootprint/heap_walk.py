@@ -47,10 +47,9 @@ def main():
     fp.UNIT_ENV.update(fp.unit_environment(UNIT))
     work = tempfile.mkdtemp()
     coordinator = fp.FakeCoordinator()
+    streams_before = coordinator.streams
     agent, _ = fp.spawn(fp.agent_argv(binary, work, coordinator, "idle"), os.path.join(work, "notify.sock"))
-    deadline = time.monotonic() + 30
-    while coordinator.streams == 0 and time.monotonic() < deadline:
-        time.sleep(0.05)
+    fp.wait_for_stream(coordinator, streams_before)
     time.sleep(idle)
     base, regions, current = None, [], None
     for line in open(f"/proc/{agent.pid}/smaps"):

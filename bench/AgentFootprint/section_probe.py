@@ -67,10 +67,9 @@ def main():
     fp.UNIT_ENV.update(fp.unit_environment(UNIT))
     work = tempfile.mkdtemp()
     coordinator = fp.FakeCoordinator()
+    streams_before = coordinator.streams
     agent, ready_ms = fp.spawn(fp.agent_argv(binary, work, coordinator, "idle"), os.path.join(work, "notify.sock"))
-    deadline = time.monotonic() + 30
-    while coordinator.streams == 0 and time.monotonic() < deadline:
-        time.sleep(0.05)
+    fp.wait_for_stream(coordinator, streams_before)
     time.sleep(idle)
     rss, _ = fp.rss_kib(agent.pid)
     pages = present_pages(agent.pid, binary)
