@@ -3,7 +3,8 @@
 # N lightweight simulated agents over real gRPC on 127.0.0.1. Prints enrollment time, steady-state
 # coordinator CPU/RSS and API writes/s, and creation-to-bootstrap-delivery p50/p99 for M machines created
 # at once. Args go to the program: --hosts N (1000) --machines M (500) --steady-seconds S (60)
-# --settle-seconds S (10) --bootstrap-ms MS (300) --connections C --no-teardown --coordinator-arg ARG.
+# --settle-seconds S (10) --bootstrap-ms MS (300) --connections C --no-teardown --coordinator-arg ARG
+# --coordinator-env NAME=VALUE.
 set -euo pipefail
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 work=$(mktemp -d)

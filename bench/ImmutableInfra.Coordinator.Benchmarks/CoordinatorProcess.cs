@@ -30,7 +30,7 @@ internal sealed class CoordinatorProcess : IAsyncDisposable
 
     public ProcessSample Sample() => ProcessSample.Read(_process.Id);
 
-    public static async Task<CoordinatorProcess> StartAsync(string dll, string kubeconfig, string logFile, IReadOnlyList<string> extraArgs, TimeSpan timeout, CancellationToken ct)
+    public static async Task<CoordinatorProcess> StartAsync(string dll, string kubeconfig, string logFile, IReadOnlyList<string> extraArgs, IReadOnlyList<string> environment, TimeSpan timeout, CancellationToken ct)
     {
         var agentPort = FreePort();
         var httpPort = FreePort();
@@ -47,6 +47,12 @@ internal sealed class CoordinatorProcess : IAsyncDisposable
                  }.Concat(extraArgs))
         {
             start.ArgumentList.Add(arg);
+        }
+
+        foreach (var variable in environment)
+        {
+            var equals = variable.IndexOf('=', StringComparison.Ordinal);
+            start.Environment[variable[..equals]] = variable[(equals + 1)..];
         }
 
         var log = new StreamWriter(logFile) { AutoFlush = true };

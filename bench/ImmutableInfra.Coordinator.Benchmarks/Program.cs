@@ -93,7 +93,7 @@ internal static class Program
             var logFile = Path.Combine(work.FullName, "coordinator.log");
             Console.WriteLine($"Coordinator scale: {options.Hosts} hosts, {options.Machines} machines at once, steady window {options.SteadyWindow.TotalSeconds:0} s, " +
                 $"{options.EffectiveConnections} agent connections, {Environment.ProcessorCount} cores");
-            await using var coordinator = await CoordinatorProcess.StartAsync(dll, kubeconfig, logFile, options.CoordinatorArgs, TimeSpan.FromSeconds(60), ct);
+            await using var coordinator = await CoordinatorProcess.StartAsync(dll, kubeconfig, logFile, options.CoordinatorArgs, options.CoordinatorEnvironment, TimeSpan.FromSeconds(60), ct);
             if (options.PidFile is { } pidFile)
             {
                 await File.WriteAllTextAsync(pidFile, coordinator.Pid.ToString(CultureInfo.InvariantCulture), ct);

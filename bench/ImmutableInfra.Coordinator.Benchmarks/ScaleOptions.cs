@@ -36,6 +36,9 @@ internal sealed record ScaleOptions
     /// <summary>Extra arguments for <c>immutableinfra-coordinator serve</c>.</summary>
     public IReadOnlyList<string> CoordinatorArgs { get; init; } = [];
 
+    /// <summary>Extra environment for the coordinator's process (NAME=VALUE), e.g. runtime GC settings.</summary>
+    public IReadOnlyList<string> CoordinatorEnvironment { get; init; } = [];
+
     /// <summary>Where the coordinator's pid is written, so a wrapper can kill it if this process dies first.</summary>
     public string? PidFile { get; init; }
 
@@ -67,6 +70,7 @@ internal sealed record ScaleOptions
                 "--no-teardown" => options with { Teardown = false },
                 "--coordinator" => options with { CoordinatorDll = Next() },
                 "--coordinator-arg" => options with { CoordinatorArgs = [.. options.CoordinatorArgs, Next()] },
+                "--coordinator-env" => options with { CoordinatorEnvironment = [.. options.CoordinatorEnvironment, Variable(Next())] },
                 "--pid-file" => options with { PidFile = Next() },
                 _ => throw new ArgumentException($"unknown option {args[i]}"),
             };
@@ -84,4 +88,7 @@ internal sealed record ScaleOptions
 
         return options;
     }
+
+    private static string Variable(string value) =>
+        value.IndexOf('=', StringComparison.Ordinal) > 0 ? value : throw new ArgumentException($"--coordinator-env takes NAME=VALUE, not \"{value}\"");
 }

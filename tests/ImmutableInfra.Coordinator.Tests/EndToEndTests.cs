@@ -59,7 +59,7 @@ public sealed class EndToEndTests
     }
 
     [Fact]
-    public async Task Delivery_ReadsEachBootstrapSecretOnce_AndEventsArriveWithoutHoldingClaims()
+    public async Task Delivery_ReadsEachBootstrapSecretOnce_ReservesWithTheFinalizer_AndEventsArriveOncePerTransition()
     {
         const int count = 5;
         var options = new LabOptions { Hosts = count, KubeadmTime = TimeSpan.Zero, Timeout = Settle };
@@ -80,12 +80,22 @@ public sealed class EndToEndTests
         // One read per machine: the bytes hashed for the Provision are the ones its agent fetches, handed over by
         // the host's stream instead of read again.
         Assert.Equal(count, lab.Server.AccessLog.Count(secretGets) - before);
-        // Events are sent from a queue, after the writes that matter; they still all arrive.
-        await Eventually.TrueAsync(async () =>
+        // Each machine names the host it holds in the reservation that came with its finalizer.
+        Assert.All(await lab.MachinesAsync(CancellationToken.None), m =>
         {
-            var events = await lab.Api.Resource(KubeResources.Events).ListAsync(LabEnvironment.Namespace, cancellationToken: CancellationToken.None);
-            return events.Items.Count(e => e.InvolvedObject?.Kind == "BaremetalMachine" && e.Reason is Coordinator.Controllers.MachineConditions.Claimed or Coordinator.Controllers.MachineConditions.Provisioned) == 2 * count;
-        }, Settle, "a Claimed and a Provisioned event per machine", CancellationToken.None);
+            Assert.Equal(m.Status!.HostRef!.Name, m.Metadata.Annotations![Coordinator.Controllers.MachineConditions.ReservedHostAnnotation]);
+            Assert.Contains(Coordinator.Controllers.MachineConditions.MachineFinalizer, m.Metadata.Finalizers!);
+        });
+        // Events are sent from a queue, after the writes that matter; they still all arrive, one per transition.
+        async Task<List<string>> TransitionsAsync() =>
+            [.. (await lab.Api.Resource(KubeResources.Events).ListAsync(LabEnvironment.Namespace, cancellationToken: CancellationToken.None)).Items
+                .Where(e => e.InvolvedObject?.Kind == "BaremetalMachine" && e.Reason is Coordinator.Controllers.MachineConditions.Claimed or Coordinator.Controllers.MachineConditions.Provisioned)
+                .Select(e => $"{e.InvolvedObject!.Name} {e.Reason}")];
+        await Eventually.TrueAsync(async () => (await TransitionsAsync()).Count >= 2 * count, Settle, "a Claimed and a Provisioned event per machine", CancellationToken.None);
+        await Task.Delay(TimeSpan.FromMilliseconds(500)); // Room for a duplicate still in the event queue to show.
+        var transitions = await TransitionsAsync();
+        Assert.Equal(2 * count, transitions.Distinct().Count());
+        Assert.Equal(2 * count, transitions.Count);
     }
 
     [Fact]

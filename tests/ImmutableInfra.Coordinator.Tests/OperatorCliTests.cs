@@ -26,6 +26,9 @@ public sealed class OperatorCliTests : IAsyncLifetime
         await Lab.StartHostsAsync(0, 2, CancellationToken.None);
         await Eventually.TrueAsync(async () => (await Lab.HostsAsync(CancellationToken.None)).Count(h => h.Status?.State == HostState.Available) == 2,
             Settle, "both hosts Available", CancellationToken.None);
+        // The pool's counts follow its hosts within a second (MachineInventoryPoolController.CountsDelay).
+        await Eventually.TrueAsync(async () => (await Lab.Api.Resource(InfrastructureResources.MachineInventoryPools).ListAsync(LabEnvironment.Namespace, cancellationToken: CancellationToken.None))
+            .Items.Any(p => p.Status?.Available == 2), Settle, "the pool counting both hosts Available", CancellationToken.None);
         Lab.Server.WriteKubeConfig(_kubeconfig);
     }
 

@@ -24,14 +24,27 @@ internal sealed class BaremetalMachineController(
 
     private const int MaxClaimAttempts = 5;
 
+    // How long a claim this replica wrote may stay unseen by the host cache before the machine is looked at again.
+    private static readonly TimeSpan ClaimEchoTimeout = TimeSpan.FromSeconds(5);
+
     private readonly ConcurrentDictionary<string, byte> _waitingForHost = new(StringComparer.Ordinal);
+
+    // Claims this replica wrote that the host cache does not show yet (machine UID -> when). The machine's own
+    // reservation write wakes it again before the claim's watch event arrives; claiming again then, against the stale
+    // cached host, would cost a conflict and a GET only to learn the host is already its own. The host's watch event
+    // ends the wait (and brings the machine back); should it never come, ClaimEchoTimeout does.
+    private readonly ConcurrentDictionary<string, long> _claimsUnseen = new(StringComparer.Ordinal);
 
     public void Watch(ControllerLoop loop)
     {
         // A machine still waiting for its host goes ahead of progress mirroring: its claim gates a delivery, and with
         // 500 machines created at once the mirror writes of the first would otherwise hold back the claims of the last.
         caches.MachineCache.AddHandler(new ResourceChangeHandler<BaremetalMachine>(
-            m => EnqueueMachine(loop, m), (_, m) => EnqueueMachine(loop, m), m => _waitingForHost.TryRemove(CacheKeys.Of(m), out _)));
+            m => EnqueueMachine(loop, m), (_, m) => EnqueueMachine(loop, m), m =>
+            {
+                _waitingForHost.TryRemove(CacheKeys.Of(m), out _);
+                _claimsUnseen.TryRemove(m.Metadata.Uid ?? string.Empty, out _);
+            }));
         caches.CapiMachineCache.AddHandler(new ResourceChangeHandler<CapiMachine>(
             m => EnqueueInfra(loop, m), (_, m) => EnqueueInfra(loop, m)));
         caches.CapiClusterCache.AddHandler(new ResourceChangeHandler<CapiCluster>(onUpdate: (_, c) =>
@@ -45,12 +58,24 @@ internal sealed class BaremetalMachineController(
             h => WakeWaiting(loop, h, null),
             (previous, h) =>
             {
+                if (h.Status?.Claim?.MachineRef?.Uid is { } claimant)
+                {
+                    _claimsUnseen.TryRemove(claimant, out _);
+                }
+
                 EnqueueClaimant(loop, previous);
                 EnqueueClaimant(loop, h);
                 WakeWaiting(loop, h, previous);
             },
             h => EnqueueClaimant(loop, h)));
-        caches.PoolCache.AddHandler(new ResourceChangeHandler<MachineInventoryPool>(p => WakeAll(loop), (_, _) => WakeAll(loop)));
+        // A pool's spec can make hosts eligible; its status (the counts, written as hosts move) cannot.
+        caches.PoolCache.AddHandler(new ResourceChangeHandler<MachineInventoryPool>(p => WakeAll(loop), (before, after) =>
+        {
+            if (before.Metadata.Generation != after.Metadata.Generation)
+            {
+                WakeAll(loop);
+            }
+        }));
     }
 
     public async Task<WorkResult> ReconcileAsync(string key, CancellationToken ct)
@@ -87,6 +112,13 @@ internal sealed class BaremetalMachineController(
 
         if (host is null)
         {
+            if (_claimsUnseen.TryGetValue(machine.Metadata.Uid ?? string.Empty, out var claimedAt) && time.GetElapsedTime(claimedAt) is var unseen && unseen < ClaimEchoTimeout)
+            {
+                return WorkResult.After(ClaimEchoTimeout - unseen);
+            }
+
+            _claimsUnseen.TryRemove(machine.Metadata.Uid ?? string.Empty, out _);
+
             var (claimed, lostRace) = await ClaimAsync(key, machine, owner, clusterName, now, ct).ConfigureAwait(false);
             if (!claimed)
             {
@@ -105,7 +137,7 @@ internal sealed class BaremetalMachineController(
         _waitingForHost.TryRemove(key, out _);
         if (!HasFinalizer(machine))
         {
-            // Normally added right after the claim; this covers that write having lost a race.
+            // Normally written with the reservation; this covers a claim made by a version that wrote it later.
             await AddFinalizerAsync(machine, ct).ConfigureAwait(false);
             return WorkResult.Done;
         }
@@ -151,8 +183,10 @@ internal sealed class BaremetalMachineController(
         var candidates = caches.PickHosts(pool, machine.Metadata.Uid, h => HostEligibility.WhyNot(h, selector, failureDomain) is null, MaxClaimAttempts);
 
         // The host this machine reserved earlier comes first, so claimants that raced for the machine
-        // (two replicas, or one replica before and after a crash) converge on one host.
-        if (machine.Status.HostRef?.Name is { } reservedName && caches.HostCache.Get(machine.Metadata.Namespace, reservedName) is { } reserved
+        // (two replicas, or one replica before and after a crash) converge on one host. Versions before the
+        // annotation reserved in status.hostRef, which a claimant of theirs may still be acting on.
+        var reservedName = machine.Metadata.Annotations?.GetValueOrDefault(MachineConditions.ReservedHostAnnotation) ?? machine.Status.HostRef?.Name;
+        if (reservedName is not null && caches.HostCache.Get(machine.Metadata.Namespace, reservedName) is { } reserved
             && (HostEligibility.WhyNot(reserved, selector, failureDomain) is null || ClaimedBy(reserved, machine)))
         {
             candidates.RemoveAll(h => h.Metadata.Name == reservedName);
@@ -163,22 +197,25 @@ internal sealed class BaremetalMachineController(
             || machine.Metadata.Labels?.ContainsKey(ClusterApiLabels.ControlPlane) == true;
         foreach (var candidate in candidates)
         {
-            if (machine.Status.HostRef?.Name != candidate.Metadata.Name)
+            if (reservedName != candidate.Metadata.Name || !HasFinalizer(machine))
             {
                 // Reserve the host on the machine first, guarded by the machine's resourceVersion: of two
                 // claimants for one machine only one reserves (the other gets a conflict and retries), so a
                 // machine never ends up with two hosts. The host's own write below decides between machines.
-                machine.Status.HostRef = new HostReference { Name = candidate.Metadata.Name, Uid = candidate.Metadata.Uid };
-                var saved = await caches.Machines.UpdateStatusAsync(machine, ct).ConfigureAwait(false);
-                machine.Metadata.ResourceVersion = saved.Metadata.ResourceVersion;
+                // The finalizer comes in the same write, so that a host is never claimed for a machine that could
+                // go without releasing it; one write instead of two, before the delivery and not after it.
+                reservedName = candidate.Metadata.Name!;
+                machine.Metadata.Annotations ??= new Dictionary<string, string>(StringComparer.Ordinal);
+                machine.Metadata.Annotations[MachineConditions.ReservedHostAnnotation] = reservedName;
+                await AddFinalizerAsync(machine, ct).ConfigureAwait(false);
             }
 
-            var won = false;
+            var (won, alreadyOurs) = (false, false);
             var written = await writer.UpdateAsync(candidate.Metadata.Namespace, candidate.Metadata.Name!, h =>
             {
                 if (ClaimedBy(h, machine))
                 {
-                    won = true;
+                    (won, alreadyOurs) = (true, true);
                     return false;
                 }
 
@@ -213,14 +250,12 @@ internal sealed class BaremetalMachineController(
             }, null, ct).ConfigureAwait(false);
             if (won && written is not null && written.Status?.Claim?.MachineRef?.Uid == machine.Metadata.Uid)
             {
-                // The finalizer comes with the first host the machine holds, not before: a machine that never held
-                // one has nothing to release, and its delivery does not wait for one more write. Should the machine
-                // go in between, its claim is an orphan, which the host controller releases (and resets).
-                if (!HasFinalizer(machine))
+                if (alreadyOurs)
                 {
-                    await AddFinalizerAsync(machine, ct).ConfigureAwait(false);
+                    return (true, false); // Claimed before (by another reconcile or replica), which also said so.
                 }
 
+                _claimsUnseen[machine.Metadata.Uid!] = time.GetTimestamp();
                 if (machine.Metadata.CreationTimestamp is { } created)
                 {
                     CoordinatorMetrics.ClaimDuration.Record((now - created).TotalSeconds);
@@ -349,12 +384,16 @@ internal sealed class BaremetalMachineController(
     private static bool HasFinalizer(BaremetalMachine machine) =>
         machine.Metadata.Finalizers?.Contains(MachineConditions.MachineFinalizer) == true;
 
-    // Written on top of the newest resourceVersion this reconcile holds (the reservation's, when it wrote one);
-    // the status it carries is ignored by the API server (status subresource).
+    // A metadata write (with whatever else the caller put in the metadata), guarded by the resourceVersion this
+    // reconcile holds; the status it carries is ignored by the API server (status subresource).
     private async Task AddFinalizerAsync(BaremetalMachine machine, CancellationToken ct)
     {
         machine.Metadata.Finalizers ??= [];
-        machine.Metadata.Finalizers.Add(MachineConditions.MachineFinalizer);
+        if (!HasFinalizer(machine))
+        {
+            machine.Metadata.Finalizers.Add(MachineConditions.MachineFinalizer);
+        }
+
         var saved = await caches.Machines.UpdateAsync(machine, ct).ConfigureAwait(false);
         machine.Metadata.ResourceVersion = saved.Metadata.ResourceVersion;
     }

@@ -34,6 +34,9 @@ internal sealed partial class ControllerLoop : IDisposable
     /// <summary>Queues the key ahead of the others: its reconcile gates something waiting (a machine without a host).</summary>
     public void EnqueueUrgent(string key) => Queue.Add(key, urgent: true);
 
+    /// <summary>Queues the key after a delay; calls before it fires coalesce into that one reconcile.</summary>
+    public void EnqueueAfter(string key, TimeSpan delay) => Queue.AddAfter(key, delay);
+
     public Task RunAsync(int concurrency, CancellationToken cancellationToken) =>
         WorkQueueWorkers.RunAsync(Queue, concurrency, ReconcileAsync, _logger, cancellationToken);
 

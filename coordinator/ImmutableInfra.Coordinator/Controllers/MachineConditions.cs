@@ -22,4 +22,7 @@ internal static class MachineConditions
 
     /// <summary>The finalizer that holds a BaremetalMachine until its host is reset and free.</summary>
     public const string MachineFinalizer = "baremetalmachine.infrastructure.cluster.x-k8s.io";
+
+    /// <summary>The host a BaremetalMachine has reserved before claiming it, written with the finalizer.</summary>
+    public const string ReservedHostAnnotation = "baremetalmachine.infrastructure.cluster.x-k8s.io/reserved-host";
 }

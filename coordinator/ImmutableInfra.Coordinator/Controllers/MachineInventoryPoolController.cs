@@ -9,7 +9,7 @@ using ImmutableInfra.Kubernetes.Queue;
 
 namespace ImmutableInfra.Coordinator.Controllers;
 
-/// <summary>A pool's host counts per state (written only when a count changes) and its registration token Secret.</summary>
+/// <summary>A pool's host counts per state (written only when a count changes, at most about once a second) and its registration token Secret.</summary>
 internal sealed class MachineInventoryPoolController(ResourceCaches caches, EventRecorder events, TimeProvider time)
 {
     public const string Name = "machineinventorypool";
@@ -19,6 +19,10 @@ internal sealed class MachineInventoryPoolController(ResourceCaches caches, Even
     // A pool is reconciled on every state change of its hosts; its token Secret is looked for again only this often
     // (a deleted Secret is recreated within it), not on each of those reconciles.
     private static readonly TimeSpan TokenRecheckInterval = TimeSpan.FromMinutes(5);
+
+    // Hosts change state by the thousand when machines are created in bulk, and each count walks every host of the
+    // pool: the counts follow their hosts within this delay, in one reconcile, instead of once per host change.
+    private static readonly TimeSpan CountsDelay = TimeSpan.FromSeconds(1);
 
     private readonly ConcurrentDictionary<string, long> _tokenSeenAt = new(StringComparer.Ordinal);
 
@@ -123,7 +127,7 @@ internal sealed class MachineInventoryPoolController(ResourceCaches caches, Even
     {
         foreach (var pool in caches.PoolCache.List().Where(p => HostEligibility.InPool(p, host)))
         {
-            loop.Enqueue(CacheKeys.Of(pool));
+            loop.EnqueueAfter(CacheKeys.Of(pool), CountsDelay);
         }
     }
 }
