@@ -23,11 +23,14 @@ internal sealed class HostStatusWriter(ResourceCaches caches, TimeProvider time)
         CancellationToken cancellationToken)
     {
         var descriptor = InfrastructureResources.MachineInventories;
+        // The copy to change and the test for "changed" come from one serialisation of the object read: hosts carry
+        // their whole inventory, and this runs for every agent report and every host reconcile.
         var cached = caches.HostCache.Get(namespaceName, name);
-        MachineInventory? current = cached is null ? null : ObjectCopy.Of(cached, descriptor);
+        var read = cached is null ? null : ObjectCopy.Serialize(cached, descriptor);
         for (var attempt = 1; ; attempt++)
         {
-            if (current is null)
+            MachineInventory current;
+            if (read is null)
             {
                 try
                 {
@@ -37,9 +40,14 @@ internal sealed class HostStatusWriter(ResourceCaches caches, TimeProvider time)
                 {
                     return null;
                 }
+
+                read = ObjectCopy.Serialize(current, descriptor);
+            }
+            else
+            {
+                current = ObjectCopy.Deserialize(read, descriptor);
             }
 
-            var before = ObjectCopy.Of(current, descriptor);
             current.Status ??= new MachineInventoryStatus();
             var wanted = change(current);
             var state = HostStateMachine.Derive(current, offline?.Invoke(current) ?? StaysOffline(current));
@@ -50,7 +58,7 @@ internal sealed class HostStatusWriter(ResourceCaches caches, TimeProvider time)
             }
 
             current.Status.ObservedGeneration = current.Metadata.Generation;
-            if (!wanted || ObjectCopy.SameJson(before, current, descriptor))
+            if (!wanted || ObjectCopy.Serialize(current, descriptor).AsSpan().SequenceEqual(read))
             {
                 return current;
             }
@@ -61,7 +69,7 @@ internal sealed class HostStatusWriter(ResourceCaches caches, TimeProvider time)
             }
             catch (KubeConflictException) when (attempt < MaxAttempts)
             {
-                current = null;
+                read = null;
                 await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(5, 20 * attempt)), time, cancellationToken).ConfigureAwait(false);
             }
             catch (KubeNotFoundException)
