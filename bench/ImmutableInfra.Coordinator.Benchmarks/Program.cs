@@ -93,7 +93,10 @@ internal static class Program
             var logFile = Path.Combine(work.FullName, "coordinator.log");
             Console.WriteLine($"Coordinator scale: {options.Hosts} hosts, {options.Machines} machines at once, steady window {options.SteadyWindow.TotalSeconds:0} s, " +
                 $"{options.EffectiveConnections} agent connections, {Environment.ProcessorCount} cores");
-            await using var coordinator = await CoordinatorProcess.StartAsync(dll, kubeconfig, logFile, options.CoordinatorArgs, options.CoordinatorEnvironment, TimeSpan.FromSeconds(60), ct);
+            // As deployed: the Deployment's environment first (later NAME=VALUE pairs win), then the caller's.
+            IReadOnlyList<string> environment = [.. options.DeploymentManifest is { } manifest ? DeploymentEnvironment.Read(manifest) : [], .. options.CoordinatorEnvironment];
+            Console.WriteLine($"coordinator environment: {(environment.Count == 0 ? "(none)" : string.Join(' ', environment))}");
+            await using var coordinator = await CoordinatorProcess.StartAsync(dll, kubeconfig, logFile, options.CoordinatorArgs, environment, TimeSpan.FromSeconds(60), ct);
             if (options.PidFile is { } pidFile)
             {
                 await File.WriteAllTextAsync(pidFile, coordinator.Pid.ToString(CultureInfo.InvariantCulture), ct);

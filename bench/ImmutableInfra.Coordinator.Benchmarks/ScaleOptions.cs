@@ -36,7 +36,10 @@ internal sealed record ScaleOptions
     /// <summary>Extra arguments for <c>immutableinfra-coordinator serve</c>.</summary>
     public IReadOnlyList<string> CoordinatorArgs { get; init; } = [];
 
-    /// <summary>Extra environment for the coordinator's process (NAME=VALUE), e.g. runtime GC settings.</summary>
+    /// <summary>The Deployment manifest whose container environment the coordinator runs with.</summary>
+    public string? DeploymentManifest { get; init; }
+
+    /// <summary>Environment for the coordinator's process (NAME=VALUE) on top of the Deployment's, e.g. other GC settings.</summary>
     public IReadOnlyList<string> CoordinatorEnvironment { get; init; } = [];
 
     /// <summary>Where the coordinator's pid is written, so a wrapper can kill it if this process dies first.</summary>
@@ -70,6 +73,7 @@ internal sealed record ScaleOptions
                 "--no-teardown" => options with { Teardown = false },
                 "--coordinator" => options with { CoordinatorDll = Next() },
                 "--coordinator-arg" => options with { CoordinatorArgs = [.. options.CoordinatorArgs, Next()] },
+                "--deployment-manifest" => options with { DeploymentManifest = Next() },
                 "--coordinator-env" => options with { CoordinatorEnvironment = [.. options.CoordinatorEnvironment, Variable(Next())] },
                 "--pid-file" => options with { PidFile = Next() },
                 _ => throw new ArgumentException($"unknown option {args[i]}"),
