@@ -100,6 +100,7 @@ public sealed class SimulatedHost : IAsyncDisposable
             NetworkAddresses = addresses,
             LocalAddresses = addresses,
             Notifier = notifier,
+            ReleaseHeap = static () => { }, // Simulated hosts share the lab's process: none collects it for all.
         };
         var host = new SimulatedHost(index, tree, new AgentGraph(agentOptions, coordination, loggers, seams), notifier, commands);
         await host._agent.StartAsync(ct).ConfigureAwait(false);

@@ -4,9 +4,10 @@ namespace ImmutableInfra.Agent.Coordination;
 
 /// <summary>
 /// Composes STATUS= from the link ("enrolling", "connected", "retrying in 8s: reason") and the
-/// host's activity ("idle", "provisioning step 3/12"), which change independently.
+/// host's activity ("idle", "provisioning step 3/12"), which change independently. While the host is
+/// idle, each change restarts the wait for the heap release.
 /// </summary>
-internal sealed class LinkStatus(AgentStatus status)
+internal sealed class LinkStatus(AgentStatus status, IdleHeapRelease heap)
 {
     public const string Idle = "idle";
 
@@ -32,5 +33,16 @@ internal sealed class LinkStatus(AgentStatus status)
         }
     }
 
-    private void Publish() => status.Set($"{_link}, {_activity}");
+    private void Publish()
+    {
+        status.Set($"{_link}, {_activity}");
+        if (_activity == Idle)
+        {
+            heap.Idle();
+        }
+        else
+        {
+            heap.Busy();
+        }
+    }
 }

@@ -24,6 +24,7 @@ namespace ImmutableInfra.Agent.Hosting;
 internal sealed class AgentGraph : IDisposable
 {
     private readonly SdNotifier? _ownedNotifier;
+    private readonly IdleHeapRelease _heap;
     private readonly ControlPlaneVip _vip;
     private readonly AgentHostedService _service;
 
@@ -56,7 +57,8 @@ internal sealed class AgentGraph : IDisposable
 
             Func<double> random = Jitter.Sample;
             var client = new AgentServiceClient(Channel);
-            var link = new LinkStatus(status);
+            _heap = new IdleHeapRelease(time, seams.ReleaseHeap ?? IdleHeapRelease.CollectAndDecommit);
+            var link = new LinkStatus(status, _heap);
             var convergedStore = new ConvergedStateStore(options.StateDir);
             var observed = new ObservedStateTracker(convergedStore.Load());
             var backoff = new ReconnectBackoff(coordination.ReconnectBackoffMin, coordination.ReconnectBackoffMax, random, time);
@@ -80,6 +82,7 @@ internal sealed class AgentGraph : IDisposable
         }
         catch
         {
+            _heap?.Dispose();
             _ownedNotifier?.Dispose();
             Channel.Dispose();
             throw;
@@ -96,6 +99,7 @@ internal sealed class AgentGraph : IDisposable
     public void Dispose()
     {
         _service.Dispose();
+        _heap.Dispose();
         _vip.Dispose();
         Channel.Dispose();
         _ownedNotifier?.Dispose();

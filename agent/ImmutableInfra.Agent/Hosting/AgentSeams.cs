@@ -28,4 +28,10 @@ internal sealed record AgentSeams
     public VipOptions? Vip { get; init; }
 
     public ILeaseApiConnector? LeaseApi { get; init; }
+
+    /// <summary>
+    /// What the idle agent runs to give memory back (<see cref="IdleHeapRelease"/>): a collection of the whole process,
+    /// so agents that share one (the lab's simulated hosts, tests) pass something else.
+    /// </summary>
+    public Action? ReleaseHeap { get; init; }
 }
