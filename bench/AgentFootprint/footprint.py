@@ -13,6 +13,7 @@ import os
 import socket
 import statistics
 import subprocess
+import tempfile
 import threading
 import time
 from concurrent import futures
@@ -118,6 +119,40 @@ def wait_for_stream(coordinator, streams_before, timeout=30):
     while coordinator.streams == streams_before and time.monotonic() < deadline:
         time.sleep(0.05)
     return coordinator.streams > streams_before
+
+
+SHIPPED_UNIT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "../../packaging/systemd/immutableinfra-agent.service")
+
+
+class IdleAgent:
+    """One agent binary against its own fake coordinator, with a unit's Environment= lines: the probes' common start.
+    start_and_stop(run) times a start to READY=1; idle(seconds) starts the agent, waits for its Sync stream and idles it,
+    leaving it running in self.process for the probe to measure; close() stops both."""
+
+    def __init__(self, binary, unit=SHIPPED_UNIT):
+        UNIT_ENV.update(unit_environment(unit))
+        self.binary = binary
+        self.work = tempfile.mkdtemp()
+        self.coordinator = FakeCoordinator()
+        self.process = None
+
+    def start_and_stop(self, run):
+        process, ms = spawn(agent_argv(self.binary, self.work, self.coordinator, run), os.path.join(self.work, f"notify-{run}.sock"))
+        stop(process)
+        return ms
+
+    def idle(self, seconds):
+        """Returns (milliseconds to READY=1, whether the agent opened its stream and still runs after idling)."""
+        streams_before = self.coordinator.streams
+        self.process, ready_ms = spawn(agent_argv(self.binary, self.work, self.coordinator, "idle"), os.path.join(self.work, "notify-idle.sock"))
+        streamed = wait_for_stream(self.coordinator, streams_before)
+        time.sleep(seconds)
+        return ready_ms, streamed and self.process.poll() is None
+
+    def close(self):
+        if self.process is not None:
+            stop(self.process)
+        self.coordinator.server.stop(0)
 
 
 def agent_argv(binary, work, coordinator, run):

@@ -17,12 +17,9 @@ import os
 import struct
 import subprocess
 import sys
-import tempfile
-import time
 
 import footprint as fp
 
-UNIT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "../../packaging/systemd/immutableinfra-agent.service")
 IMAGE_SPAN = 0x4000000
 
 
@@ -44,13 +41,9 @@ def main():
         i = bisect.bisect_right(addresses, offset) - 1
         return table[i][1] if i >= 0 and offset - table[i][0] < 4096 else "(unnamed)"
 
-    fp.UNIT_ENV.update(fp.unit_environment(UNIT))
-    work = tempfile.mkdtemp()
-    coordinator = fp.FakeCoordinator()
-    streams_before = coordinator.streams
-    agent, _ = fp.spawn(fp.agent_argv(binary, work, coordinator, "idle"), os.path.join(work, "notify.sock"))
-    fp.wait_for_stream(coordinator, streams_before)
-    time.sleep(idle)
+    probe = fp.IdleAgent(binary)
+    probe.idle(idle)
+    agent = probe.process
     base, regions, current = None, [], None
     for line in open(f"/proc/{agent.pid}/smaps"):
         parts = line.split()
@@ -95,8 +88,7 @@ def main():
             print(f"region {low:x}-{high:x}: {(high - low) // 1024} KiB, rss {rss} KiB, objects walked {walked // 1024} KiB")
             for name, size in sizes.most_common(20):
                 print(f"  {size:9d} B {counts[name]:6d}  {name[:150]}")
-    fp.stop(agent)
-    coordinator.server.stop(0)
+    probe.close()
 
 
 if __name__ == "__main__":

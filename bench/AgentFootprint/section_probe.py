@@ -11,13 +11,10 @@ import os
 import struct
 import subprocess
 import sys
-import tempfile
-import time
 
 import footprint as fp
 
-UNIT = os.environ.get("PROBE_UNIT", os.path.join(os.path.dirname(os.path.abspath(__file__)),
-                                                 "../../packaging/systemd/immutableinfra-agent.service"))
+UNIT = os.environ.get("PROBE_UNIT", fp.SHIPPED_UNIT)
 IMAGE_SPAN = 0x4000000  # more than the binary plus its .bss and .hydrated
 
 
@@ -64,18 +61,12 @@ def main():
         descriptor = os.open(binary, os.O_RDONLY)
         os.posix_fadvise(descriptor, 0, 0, os.POSIX_FADV_DONTNEED)
         os.close(descriptor)
-    fp.UNIT_ENV.update(fp.unit_environment(UNIT))
-    work = tempfile.mkdtemp()
-    coordinator = fp.FakeCoordinator()
-    streams_before = coordinator.streams
-    agent, ready_ms = fp.spawn(fp.agent_argv(binary, work, coordinator, "idle"), os.path.join(work, "notify.sock"))
-    fp.wait_for_stream(coordinator, streams_before)
-    time.sleep(idle)
-    rss, _ = fp.rss_kib(agent.pid)
-    pages = present_pages(agent.pid, binary)
-    anonymous = anonymous_mappings(agent.pid)
-    fp.stop(agent)
-    coordinator.server.stop(0)
+    probe = fp.IdleAgent(binary, UNIT)
+    ready_ms, _ = probe.idle(idle)
+    rss, _ = fp.rss_kib(probe.process.pid)
+    pages = present_pages(probe.process.pid, binary)
+    anonymous = anonymous_mappings(probe.process.pid)
+    probe.close()
     print(f"start-to-READY {ready_ms:.1f} ms, VmRSS {rss / 1024:.2f} MiB, present image pages {len(pages) * 4 / 1024:.2f} MiB")
     for name, address, size in sections(binary):
         present = sum(1 for page in range(address // 4096, (address + size - 1) // 4096 + 1) if page in pages)

@@ -8,12 +8,8 @@ Usage: smaps_probe.py AGENT_BINARY [IDLE_SECONDS [STARTS]]. Runs with the shippe
 import collections
 import os
 import sys
-import tempfile
-import time
 
 import footprint as fp
-
-UNIT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "../../packaging/systemd/immutableinfra-agent.service")
 
 
 def mappings(pid, binary_name):
@@ -35,24 +31,12 @@ def main():
     binary = sys.argv[1]
     idle = int(sys.argv[2]) if len(sys.argv) > 2 else 60
     starts = int(sys.argv[3]) if len(sys.argv) > 3 else 3
-    fp.UNIT_ENV.update(fp.unit_environment(UNIT))
-    work = tempfile.mkdtemp()
-    coordinator = fp.FakeCoordinator()
-    ready = []
-    for run in range(starts):
-        process, ms = fp.spawn(fp.agent_argv(binary, work, coordinator, run), os.path.join(work, f"notify-{run}.sock"))
-        ready.append(ms)
-        fp.stop(process)
-    streams_before = coordinator.streams
-    agent, _ = fp.spawn(fp.agent_argv(binary, work, coordinator, "idle"), os.path.join(work, "notify-idle.sock"))
-    streamed = fp.wait_for_stream(coordinator, streams_before)
-    time.sleep(idle)
-    rss, hwm = fp.rss_kib(agent.pid)
-    groups = mappings(agent.pid, os.path.basename(binary))
-    # The idle agent's own stream: the start-up runs before it had streams of their own.
-    connected = streamed and agent.poll() is None
-    fp.stop(agent)
-    coordinator.server.stop(0)
+    probe = fp.IdleAgent(binary)
+    ready = [probe.start_and_stop(run) for run in range(starts)]
+    _, connected = probe.idle(idle)
+    rss, hwm = fp.rss_kib(probe.process.pid)
+    groups = mappings(probe.process.pid, os.path.basename(binary))
+    probe.close()
     print(f"connected: {connected}, start-to-READY ms: {[round(ms, 1) for ms in sorted(ready)]}, "
           f"VmRSS after {idle} s: {rss / 1024:.2f} MiB (peak {hwm / 1024:.2f})")
     for name, counts in sorted(groups.items(), key=lambda item: -item[1]["Rss:"]):
