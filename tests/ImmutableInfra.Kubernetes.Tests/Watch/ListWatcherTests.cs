@@ -84,7 +84,10 @@ public sealed class ListWatcherTests : IAsyncLifetime, IDisposable
         _api.Server.Faults.Compact();
         _api.Server.Faults.AllowToken("watcher");
 
-        await Eventually.TrueAsync(() => _watcher.ListCount == 2 && _cache.Get("default", "while-away") is not null, "relisted");
+        // The cache holds the relisted state before its handlers hear of it (as an informer's store does): wait for both.
+        await Eventually.TrueAsync(
+            () => _watcher.ListCount == 2 && _cache.Get("default", "while-away") is not null && _events.Any(e => e is ("delete", "before-1", _)),
+            "relisted and its changes delivered");
 
         Assert.Null(_cache.Get("default", "before-1"));
         Assert.Contains(("delete", "before-1"), _events.Select(e => (e.Type, e.Name)));
