@@ -1,10 +1,9 @@
-using YamlDotNet.Core;
-using YamlDotNet.RepresentationModel;
+using ImmutableInfra.Yaml;
 
 namespace ImmutableInfra.Agent.Configuration;
 
 /// <summary>
-/// Loads agent.yaml (YamlStream, no reflection, so NativeAOT-safe), applies IMMUTABLEINFRA_AGENT_*
+/// Loads agent.yaml (read as a YAML node tree, no reflection, so NativeAOT-safe), applies IMMUTABLEINFRA_AGENT_*
 /// overrides and validates the result, collecting every problem with the field it concerns.
 /// </summary>
 internal sealed class AgentConfigLoader(IReadOnlyDictionary<string, string> environment)
@@ -73,31 +72,31 @@ internal sealed class AgentConfigLoader(IReadOnlyDictionary<string, string> envi
         List<string> persistentDisks,
         List<ConfigIssue> errors)
     {
-        var stream = new YamlStream();
+        YamlNode? document;
         try
         {
-            stream.Load(new StringReader(text));
+            document = YamlReader.ReadFirstDocument(text);
         }
-        catch (YamlException e)
+        catch (YamlSyntaxException e)
         {
-            errors.Add(new ConfigIssue("(file)", $"not valid YAML at line {e.Start.Line}: {e.Message}"));
+            errors.Add(new ConfigIssue("(file)", $"not valid YAML at line {e.Line}, column {e.Column}: {e.Problem}"));
             return;
         }
 
-        if (stream.Documents.Count == 0)
+        if (document is null)
         {
             return;
         }
 
-        if (stream.Documents[0].RootNode is not YamlMappingNode root)
+        if (document is not YamlMapping root)
         {
             errors.Add(new ConfigIssue("(file)", "the top level must be a mapping"));
             return;
         }
 
-        foreach (var (keyNode, valueNode) in root.Children)
+        foreach (var (keyNode, valueNode) in root.Entries)
         {
-            var key = ((YamlScalarNode)keyNode).Value ?? string.Empty;
+            var key = keyNode.Value;
             switch (key)
             {
                 case ConfigKeys.Labels:
@@ -114,9 +113,9 @@ internal sealed class AgentConfigLoader(IReadOnlyDictionary<string, string> envi
                     {
                         errors.Add(new ConfigIssue(key, "unknown key"));
                     }
-                    else if (valueNode is YamlScalarNode scalar)
+                    else if (valueNode is YamlScalar scalar)
                     {
-                        scalars[key] = scalar.Value ?? string.Empty;
+                        scalars[key] = scalar.Value;
                     }
                     else
                     {
@@ -130,22 +129,22 @@ internal sealed class AgentConfigLoader(IReadOnlyDictionary<string, string> envi
 
     private static void ReadBackoff(YamlNode node, Dictionary<string, string> scalars, List<ConfigIssue> errors)
     {
-        if (node is not YamlMappingNode mapping)
+        if (node is not YamlMapping mapping)
         {
             errors.Add(new ConfigIssue(ConfigKeys.ReconnectBackoff, "must be a mapping with min and max"));
             return;
         }
 
-        foreach (var (keyNode, valueNode) in mapping.Children)
+        foreach (var (keyNode, valueNode) in mapping.Entries)
         {
-            var key = ConfigKeys.ReconnectBackoff + "." + ((YamlScalarNode)keyNode).Value;
+            var key = ConfigKeys.ReconnectBackoff + "." + keyNode.Value;
             if (key is not (ConfigKeys.ReconnectBackoffMin or ConfigKeys.ReconnectBackoffMax))
             {
                 errors.Add(new ConfigIssue(key, "unknown key"));
             }
-            else if (valueNode is YamlScalarNode scalar)
+            else if (valueNode is YamlScalar scalar)
             {
-                scalars[key] = scalar.Value ?? string.Empty;
+                scalars[key] = scalar.Value;
             }
             else
             {
@@ -156,18 +155,18 @@ internal sealed class AgentConfigLoader(IReadOnlyDictionary<string, string> envi
 
     private static void ReadLabels(YamlNode node, Dictionary<string, string> labels, List<ConfigIssue> errors)
     {
-        if (node is not YamlMappingNode mapping)
+        if (node is not YamlMapping mapping)
         {
             errors.Add(new ConfigIssue(ConfigKeys.Labels, "must be a mapping of label names to values"));
             return;
         }
 
-        foreach (var (keyNode, valueNode) in mapping.Children)
+        foreach (var (keyNode, valueNode) in mapping.Entries)
         {
-            var name = ((YamlScalarNode)keyNode).Value ?? string.Empty;
-            if (valueNode is YamlScalarNode value)
+            var name = keyNode.Value;
+            if (valueNode is YamlScalar value)
             {
-                labels[name] = value.Value ?? string.Empty;
+                labels[name] = value.Value;
             }
             else
             {
@@ -178,15 +177,15 @@ internal sealed class AgentConfigLoader(IReadOnlyDictionary<string, string> envi
 
     private static void ReadList(YamlNode node, List<string> items, List<ConfigIssue> errors)
     {
-        if (node is not YamlSequenceNode sequence)
+        if (node is not YamlSequence sequence)
         {
             errors.Add(new ConfigIssue(ConfigKeys.PersistentDisks, "must be a list of disk paths"));
             return;
         }
 
-        foreach (var item in sequence.Children)
+        foreach (var item in sequence.Items)
         {
-            if (item is YamlScalarNode { Value: { } value })
+            if (item is YamlScalar { Value: var value })
             {
                 items.Add(value);
             }

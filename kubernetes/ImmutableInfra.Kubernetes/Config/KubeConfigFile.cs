@@ -1,5 +1,4 @@
-using YamlDotNet.Core;
-using YamlDotNet.RepresentationModel;
+using ImmutableInfra.Yaml;
 
 namespace ImmutableInfra.Kubernetes.Config;
 
@@ -27,22 +26,22 @@ internal sealed class KubeConfigFile
     public static KubeConfigFile Parse(string path, string text)
     {
         var file = new KubeConfigFile(path);
-        var stream = new YamlStream();
+        YamlNode? document;
         try
         {
-            stream.Load(new StringReader(text));
+            document = YamlReader.ReadFirstDocument(text);
         }
-        catch (YamlException e)
+        catch (YamlSyntaxException e)
         {
-            throw new KubeConfigException($"{path}: not valid YAML at line {e.Start.Line}: {e.Message}", e);
+            throw new KubeConfigException($"{path}: not valid YAML at line {e.Line}, column {e.Column}: {e.Problem}", e);
         }
 
-        if (stream.Documents.Count == 0)
+        if (document is null)
         {
             return file;
         }
 
-        if (stream.Documents[0].RootNode is not YamlMappingNode root)
+        if (document is not YamlMapping root)
         {
             throw new KubeConfigException($"{path}: the document is not a mapping");
         }
@@ -54,42 +53,42 @@ internal sealed class KubeConfigFile
         return file;
     }
 
-    private static void Collect(YamlMappingNode root, string key, string innerKey, List<KubeConfigEntry> into, KubeConfigFile file)
+    private static void Collect(YamlMapping root, string key, string innerKey, List<KubeConfigEntry> into, KubeConfigFile file)
     {
-        if (!root.Children.TryGetValue(new YamlScalarNode(key), out var node) || node is YamlScalarNode { Value: null or "" or "null" })
+        if (!root.TryGetValue(key, out var node) || node is YamlScalar { IsNull: true })
         {
             return;
         }
 
-        if (node is not YamlSequenceNode sequence)
+        if (node is not YamlSequence sequence)
         {
             throw new KubeConfigException($"{file.Path}: {key}: must be a list");
         }
 
         var index = 0;
-        foreach (var item in sequence)
+        foreach (var item in sequence.Items)
         {
             var path = $"{key}[{index}]";
-            if (item is not YamlMappingNode entry)
+            if (item is not YamlMapping entry)
             {
                 throw new KubeConfigException($"{file.Path}: {path}: must be a mapping");
             }
 
             var name = YamlValues.Scalar(entry, "name", file.Path, $"{path}.name")
                 ?? throw new KubeConfigException($"{file.Path}: {path}.name: required");
-            var body = entry.Children.TryGetValue(new YamlScalarNode(innerKey), out var inner) ? inner as YamlMappingNode : null;
-            into.Add(new KubeConfigEntry(name, body ?? new YamlMappingNode(), $"{path}.{innerKey}", file));
+            var body = entry.TryGetValue(innerKey, out var inner) ? inner as YamlMapping : null;
+            into.Add(new KubeConfigEntry(name, body, $"{path}.{innerKey}", file));
             index++;
         }
     }
 }
 
 /// <summary>A named cluster, user or context entry, with the path used in error messages.</summary>
-internal sealed record KubeConfigEntry(string Name, YamlMappingNode Body, string FieldPath, KubeConfigFile File)
+internal sealed record KubeConfigEntry(string Name, YamlMapping? Body, string FieldPath, KubeConfigFile File)
 {
-    public string? Scalar(string key) => YamlValues.Scalar(Body, key, File.Path, $"{FieldPath}.{key}");
+    public string? Scalar(string key) => Body is null ? null : YamlValues.Scalar(Body, key, File.Path, $"{FieldPath}.{key}");
 
-    public bool Has(string key) => Body.Children.ContainsKey(new YamlScalarNode(key));
+    public bool Has(string key) => Body?.ContainsKey(key) == true;
 
     public string Describe(string key) => $"{File.Path}: {FieldPath}.{key}";
 }

@@ -1,18 +1,18 @@
-using YamlDotNet.RepresentationModel;
+using ImmutableInfra.Yaml;
 
 namespace ImmutableInfra.Kubernetes.Config;
 
 /// <summary>Reads scalar values out of YAML mappings, naming the field when the shape is wrong.</summary>
 internal static class YamlValues
 {
-    public static string? Scalar(YamlMappingNode mapping, string key, string file, string fieldPath)
+    public static string? Scalar(YamlMapping mapping, string key, string file, string fieldPath)
     {
-        if (!mapping.Children.TryGetValue(new YamlScalarNode(key), out var node))
+        if (!mapping.TryGetValue(key, out var node))
         {
             return null;
         }
 
-        if (node is not YamlScalarNode scalar)
+        if (node is not YamlScalar scalar)
         {
             throw new KubeConfigException($"{file}: {fieldPath}: must be a string");
         }

@@ -1,10 +1,9 @@
-using YamlDotNet.Core;
-using YamlDotNet.RepresentationModel;
+using ImmutableInfra.Yaml;
 
 namespace ImmutableInfra.Agent.Bootstrap.CloudConfig;
 
 /// <summary>
-/// Parses "#cloud-config" user data (after template rendering) with YamlStream, decoding every
+/// Parses "#cloud-config" user data (after template rendering) as YAML, decoding every
 /// file up front so malformed data fails before anything is written. Modules the agent does not
 /// implement are ignored, as cloud-init ignores modules it does not know.
 /// </summary>
@@ -17,22 +16,22 @@ internal static class CloudConfigParser
             throw new BootstrapParseException("cloud-config: data does not start with #cloud-config");
         }
 
-        var stream = new YamlStream();
+        YamlNode? document;
         try
         {
-            stream.Load(new StringReader(text));
+            document = YamlReader.ReadFirstDocument(text);
         }
-        catch (YamlException e)
+        catch (YamlSyntaxException e)
         {
-            throw new BootstrapParseException($"cloud-config: invalid YAML at line {e.Start.Line}, column {e.Start.Column}: {e.Message}");
+            throw new BootstrapParseException($"cloud-config: invalid YAML at line {e.Line}, column {e.Column}: {e.Problem}");
         }
 
-        if (stream.Documents.Count == 0)
+        if (document is null)
         {
             return new CloudConfigDocument([], [], [], []);
         }
 
-        if (stream.Documents[0].RootNode is not YamlMappingNode root)
+        if (document is not YamlMapping root)
         {
             throw new BootstrapParseException("cloud-config: the top level must be a mapping");
         }
@@ -44,21 +43,21 @@ internal static class CloudConfigParser
             Sequence(root, "users").Select(ParseUser).OfType<CloudConfigUser>().ToList());
     }
 
-    private static IEnumerable<YamlNode> Sequence(YamlMappingNode root, string key)
+    private static IEnumerable<YamlNode> Sequence(YamlMapping root, string key)
     {
-        if (!root.Children.TryGetValue(new YamlScalarNode(key), out var node) || node is YamlScalarNode { Value: null or "" })
+        if (!root.TryGetValue(key, out var node) || node is YamlScalar { IsNull: true })
         {
             return [];
         }
 
-        return node is YamlSequenceNode sequence
-            ? sequence.Children
+        return node is YamlSequence sequence
+            ? sequence.Items
             : throw new BootstrapParseException($"cloud-config: {key} must be a list");
     }
 
     private static CloudConfigFile ParseFile(YamlNode node, int index)
     {
-        if (node is not YamlMappingNode entry)
+        if (node is not YamlMapping entry)
         {
             throw new BootstrapParseException($"cloud-config: write_files[{index}] must be a mapping");
         }
@@ -80,52 +79,51 @@ internal static class CloudConfigParser
 
     private static CloudConfigCommand ParseCommand(string module, int index, YamlNode node) => node switch
     {
-        YamlScalarNode { Value: { Length: > 0 } line } => new CloudConfigCommand("/bin/sh", ["-c", line]),
-        YamlSequenceNode { Children.Count: > 0 } argv when argv.Children.All(c => c is YamlScalarNode) =>
-            new CloudConfigCommand(((YamlScalarNode)argv.Children[0]).Value ?? string.Empty,
-                argv.Children.Skip(1).Select(c => ((YamlScalarNode)c).Value ?? string.Empty).ToList()),
+        YamlScalar { Value: { Length: > 0 } line } => new CloudConfigCommand("/bin/sh", ["-c", line]),
+        YamlSequence { Items.Count: > 0 } argv when argv.Items.All(c => c is YamlScalar) =>
+            new CloudConfigCommand(((YamlScalar)argv.Items[0]).Value, argv.Items.Skip(1).Select(c => ((YamlScalar)c).Value).ToList()),
         _ => throw new BootstrapParseException($"cloud-config: {module}[{index}] must be a string or a list of strings"),
     };
 
     private static CloudConfigUser? ParseUser(YamlNode node, int index)
     {
-        if (node is YamlScalarNode { Value: "default" })
+        if (node is YamlScalar { Value: "default" })
         {
             // "default" means the distro's default user; bare-metal images have none to create.
             return null;
         }
 
-        if (node is not YamlMappingNode entry || Scalar(entry, "name") is not { Length: > 0 } name)
+        if (node is not YamlMapping entry || Scalar(entry, "name") is not { Length: > 0 } name)
         {
             throw new BootstrapParseException($"cloud-config: users[{index}] must be a mapping with a name");
         }
 
-        var keys = entry.Children.TryGetValue(new YamlScalarNode("ssh_authorized_keys"), out var keyNode) && keyNode is YamlSequenceNode keyList
-            ? keyList.Children.OfType<YamlScalarNode>().Select(k => k.Value ?? string.Empty).Where(k => k.Length > 0).ToList()
+        var keys = entry.TryGetValue("ssh_authorized_keys", out var keyNode) && keyNode is YamlSequence keyList
+            ? keyList.Items.OfType<YamlScalar>().Select(k => k.Value).Where(k => k.Length > 0).ToList()
             : [];
-        var groups = entry.Children.TryGetValue(new YamlScalarNode("groups"), out var groupNode)
+        var groups = entry.TryGetValue("groups", out var groupNode)
             ? groupNode switch
             {
-                YamlScalarNode scalar => (scalar.Value ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList(),
-                YamlSequenceNode list => list.Children.OfType<YamlScalarNode>().Select(g => g.Value ?? string.Empty).ToList(),
+                YamlScalar scalar => scalar.Value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList(),
+                YamlSequence list => list.Items.OfType<YamlScalar>().Select(g => g.Value).ToList(),
                 _ => [],
             }
             : [];
-        var sudo = entry.Children.TryGetValue(new YamlScalarNode("sudo"), out var sudoNode)
+        var sudo = entry.TryGetValue("sudo", out var sudoNode)
             ? sudoNode switch
             {
-                YamlScalarNode { Value: { Length: > 0 } rule } when rule is not ("false" or "False") => [rule],
-                YamlSequenceNode rules => rules.Children.OfType<YamlScalarNode>().Select(r => r.Value ?? string.Empty).Where(r => r.Length > 0).ToList(),
+                YamlScalar { Value: { Length: > 0 } rule } when rule is not ("false" or "False") => [rule],
+                YamlSequence rules => rules.Items.OfType<YamlScalar>().Select(r => r.Value).Where(r => r.Length > 0).ToList(),
                 _ => new List<string>(),
             }
             : [];
         return new CloudConfigUser(name, Scalar(entry, "shell"), groups, keys, sudo);
     }
 
-    private static string? Scalar(YamlMappingNode entry, string key) =>
-        entry.Children.TryGetValue(new YamlScalarNode(key), out var node) && node is YamlScalarNode scalar ? scalar.Value : null;
+    private static string? Scalar(YamlMapping entry, string key) =>
+        entry.TryGetValue(key, out var node) && node is YamlScalar scalar ? scalar.Value : null;
 
-    private static bool Bool(YamlMappingNode entry, string key, string path) => Scalar(entry, key)?.ToLowerInvariant() switch
+    private static bool Bool(YamlMapping entry, string key, string path) => Scalar(entry, key)?.ToLowerInvariant() switch
     {
         null or "false" or "no" => false,
         "true" or "yes" => true,

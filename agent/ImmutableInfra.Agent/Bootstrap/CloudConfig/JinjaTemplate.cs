@@ -1,4 +1,4 @@
-using System.Text.RegularExpressions;
+using System.Text;
 
 namespace ImmutableInfra.Agent.Bootstrap.CloudConfig;
 
@@ -6,7 +6,11 @@ namespace ImmutableInfra.Agent.Bootstrap.CloudConfig;
 /// The subset of cloud-init's jinja rendering CAPI user data needs: "{{ name }}" substitution.
 /// With the "## template: jinja" header an unknown variable is an error, as it would render wrong.
 /// </summary>
-internal static partial class JinjaTemplate
+/// <remarks>
+/// Scanned by hand rather than with a Regex: a Regex is the one thing that would link the regex engine into the
+/// NativeAOT agent (~1 MB of binary, docs/benchmarks.md).
+/// </remarks>
+internal static class JinjaTemplate
 {
     public const string Header = "## template: jinja";
 
@@ -19,23 +23,63 @@ internal static partial class JinjaTemplate
             text = newline < 0 ? string.Empty : text[(newline + 1)..];
         }
 
-        return Variable().Replace(text, match =>
+        StringBuilder? rendered = null;
+        var copied = 0;
+        var open = text.IndexOf("{{", StringComparison.Ordinal);
+        while (open >= 0)
         {
-            var name = match.Groups[1].Value;
-            if (variables.TryGetValue(name, out var value))
+            if (TryReadVariable(text, open, out var name, out var end))
             {
-                return value;
-            }
+                string replacement;
+                if (variables.TryGetValue(name, out var value))
+                {
+                    replacement = value;
+                }
+                else if (isTemplate)
+                {
+                    throw new BootstrapParseException($"cloud-config template: unknown variable '{name}'");
+                }
+                else
+                {
+                    replacement = text[open..end];
+                }
 
-            if (isTemplate)
+                rendered ??= new StringBuilder(text.Length);
+                rendered.Append(text, copied, open - copied).Append(replacement);
+                copied = end;
+                open = text.IndexOf("{{", end, StringComparison.Ordinal);
+            }
+            else
             {
-                throw new BootstrapParseException($"cloud-config template: unknown variable '{name}'");
+                open = text.IndexOf("{{", open + 1, StringComparison.Ordinal);
             }
+        }
 
-            return match.Value;
-        });
+        return rendered is null ? text : rendered.Append(text, copied, text.Length - copied).ToString();
     }
 
-    [GeneratedRegex(@"\{\{\s*([A-Za-z0-9_.\-]+)\s*\}\}", RegexOptions.CultureInvariant)]
-    private static partial Regex Variable();
+    /// <summary>"{{", optional white space, a name of letters, digits, '_', '.' and '-', optional white space, "}}".</summary>
+    private static bool TryReadVariable(string text, int open, out string name, out int end)
+    {
+        var i = open + 2;
+        while (i < text.Length && char.IsWhiteSpace(text[i]))
+        {
+            i++;
+        }
+
+        var nameStart = i;
+        while (i < text.Length && (char.IsAsciiLetterOrDigit(text[i]) || text[i] is '_' or '.' or '-'))
+        {
+            i++;
+        }
+
+        name = text[nameStart..i];
+        while (i < text.Length && char.IsWhiteSpace(text[i]))
+        {
+            i++;
+        }
+
+        end = i + 2;
+        return name.Length > 0 && i + 1 < text.Length && text[i] == '}' && text[i + 1] == '}';
+    }
 }
