@@ -301,14 +301,13 @@ public sealed partial class YamlReader
     private YamlScalar EmptyScalar(int pos) => new(LineIndex(pos) + 1, Column(pos) + 1, string.Empty, YamlScalarStyle.Plain);
 
     /// <summary>Anchor and tag in front of a node, in either order.</summary>
-    private readonly record struct Properties(int Pos, string? Anchor, int AnchorOrder, string? Tag)
+    private readonly record struct Properties(string? Anchor, int AnchorOrder, string? Tag)
     {
         public bool Any => Anchor is not null || Tag is not null;
     }
 
     private Properties ReadProperties(bool flow)
     {
-        var start = _pos;
         string? anchor = null;
         var anchorOrder = 0;
         string? tag = null;
@@ -337,7 +336,7 @@ public sealed partial class YamlReader
             }
             else
             {
-                return new Properties(start, anchor, anchorOrder, tag);
+                return new Properties(anchor, anchorOrder, tag);
             }
 
             if (!IsWhiteOrEnd(Peek()) && !(flow && IsFlowIndicator(Peek())))

@@ -193,6 +193,13 @@ public sealed class DifferentialTests(ITestOutputHelper output)
             style = ScalarStyle.DoubleQuoted; // the emitter writes "\n" as ">" with clip chomping, which reads as ""
         }
 
+        if (style == ScalarStyle.Folded && (text.StartsWith(' ') || text.Contains(" \n", StringComparison.Ordinal)))
+        {
+            // The emitter folds the line after a more-indented first line, which YAML keeps apart, and folds at a
+            // space before a line break, which loses the space.
+            style = ScalarStyle.Literal;
+        }
+
         emitter.Emit(new Scalar(anchor, null, text, style, isPlainImplicit: true, isQuotedImplicit: true));
         YamlTree.Scalar(text, style: null, tag: null, expected);
     }
