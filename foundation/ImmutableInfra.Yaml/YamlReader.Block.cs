@@ -38,6 +38,12 @@ public sealed partial class YamlReader
         if (properties.Any && AtLineEndOrComment())
         {
             SkipComment();
+            SkipToContent();
+            if (!AtEnd && Peek() == '*' && Column(_pos) > parentIndent)
+            {
+                throw Error(_pos, "an alias cannot have an anchor or tag");
+            }
+
             return Attach(properties, ParseBlockNode(parentIndent, compactSequence));
         }
 
@@ -159,6 +165,11 @@ public sealed partial class YamlReader
             YamlNode value;
             if (Peek() == ':' && IsWhiteOrEnd(Peek(1)))
             {
+                if (explicitKey && Column(_pos) != indent)
+                {
+                    throw Error(_pos, $"the ':' of a '? ' key must be at the key's indentation (column {indent + 1})");
+                }
+
                 _pos++;
                 value = ParseMappingValue(indent, explicitKey);
             }

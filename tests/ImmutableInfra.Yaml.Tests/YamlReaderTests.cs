@@ -82,6 +82,8 @@ public sealed class YamlReaderTests
     [InlineData("a: - x\n", 1, 4, "block sequence cannot start")]
     [InlineData("a: *nope\n", 1, 4, "no anchor")]
     [InlineData("a: &x [*x]\n", 1, 8, "inside the node")]
+    [InlineData("b: &y 1\na: &x\n  *y\n", 3, 3, "alias cannot have an anchor")]
+    [InlineData("? 'a'\n  : b\n", 2, 3, "at the key's indentation")]
     [InlineData("a: \"\\q\"\n", 1, 5, "unknown escape")]
     [InlineData("a: \"open\n", 1, 4, "never closed")]
     [InlineData("a: @x\n", 1, 4, "cannot start a plain scalar")]
