@@ -3,11 +3,7 @@ namespace ImmutableInfra.Yaml;
 /// <summary>A node of a parsed YAML document, with the 1-based position where it starts.</summary>
 public abstract class YamlNode
 {
-    private protected YamlNode(int line, int column)
-    {
-        Line = line;
-        Column = column;
-    }
+    private protected YamlNode((int Line, int Column) position) => (Line, Column) = position;
 
     /// <summary>1-based line of the node's first character (its properties included).</summary>
     public int Line { get; }
@@ -44,8 +40,8 @@ public enum YamlScalarStyle
 /// <summary>A scalar: its text after quoting, escapes, folding and chomping; no type is resolved.</summary>
 public sealed class YamlScalar : YamlNode
 {
-    internal YamlScalar(int line, int column, string value, YamlScalarStyle style)
-        : base(line, column)
+    internal YamlScalar((int Line, int Column) position, string value, YamlScalarStyle style)
+        : base(position)
     {
         Value = value;
         Style = style;
@@ -69,8 +65,8 @@ public sealed class YamlSequence : YamlNode
 {
     private readonly List<YamlNode> _items = [];
 
-    internal YamlSequence(int line, int column)
-        : base(line, column)
+    internal YamlSequence((int Line, int Column) position)
+        : base(position)
     {
     }
 
@@ -86,8 +82,8 @@ public sealed class YamlMapping : YamlNode
     private readonly List<KeyValuePair<YamlScalar, YamlNode>> _entries = [];
     private readonly Dictionary<string, YamlNode> _byKey = new(StringComparer.Ordinal);
 
-    internal YamlMapping(int line, int column)
-        : base(line, column)
+    internal YamlMapping((int Line, int Column) position)
+        : base(position)
     {
     }
 

@@ -16,15 +16,13 @@ public sealed partial class YamlReader
         }
 
         var column = Column(_pos);
-        if (column > parentIndent || (compactSequence && column == parentIndent && AtSequenceEntry()))
+        if (column > parentIndent || (compactSequence && column == parentIndent && AtIndicator('-')))
         {
             return ParseNodeAt(parentIndent, lineStart: true, compactSequence);
         }
 
         return EmptyScalar(_pos);
     }
-
-    private bool AtSequenceEntry() => Peek() == '-' && IsWhiteOrEnd(Peek(1));
 
     /// <summary>
     /// The node whose first character is at the cursor. At the start of a line (or after "- ") it may be a block
@@ -47,7 +45,7 @@ public sealed partial class YamlReader
             return Attach(properties, ParseBlockNode(parentIndent, compactSequence));
         }
 
-        if (AtSequenceEntry())
+        if (AtIndicator('-'))
         {
             if (!lineStart || properties.Any)
             {
@@ -63,7 +61,7 @@ public sealed partial class YamlReader
             {
                 var collection = ParseFlowCollection();
                 SkipBlanks();
-                if (Peek() == ':' && IsWhiteOrEnd(Peek(1)))
+                if (AtIndicator(':'))
                 {
                     throw Error(_pos, "a flow collection cannot be a mapping key");
                 }
@@ -84,7 +82,7 @@ public sealed partial class YamlReader
 
                 var alias = ReadAlias();
                 SkipBlanks();
-                if (Peek() == ':' && IsWhiteOrEnd(Peek(1)))
+                if (AtIndicator(':'))
                 {
                     throw Error(start, "an alias cannot be a mapping key");
                 }
@@ -93,7 +91,7 @@ public sealed partial class YamlReader
                 return alias;
             }
 
-            case '?' when IsWhiteOrEnd(Peek(1)):
+            case '?' when AtIndicator('?'):
                 if (!lineStart || properties.Any)
                 {
                     throw Error(_pos, "an explicit '? ' key cannot start on this line");
@@ -101,40 +99,21 @@ public sealed partial class YamlReader
 
                 return ParseBlockMapping(start, column, ReadExplicitKey(column), firstKeyExplicit: true);
 
-            case '"' or '\'':
+            default:
             {
-                var quotedLine = LineIndex(_pos);
-                var scalar = ReadQuoted();
-                SkipBlanks();
-                if (Peek() == ':' && IsWhiteOrEnd(Peek(1)))
+                var (scalar, isKey) = ReadScalarOrKey(start);
+                if (isKey)
                 {
-                    if (LineIndex(_pos) != quotedLine)
-                    {
-                        throw Error(start, "a mapping key must fit on one line");
-                    }
-
                     return StartMapping(lineStart, start, column, properties, scalar);
                 }
 
-                ExpectLineEnd("after a quoted scalar");
-                return Attach(properties, scalar);
-            }
-
-            default:
-            {
-                CheckPlainStart(flow: false);
-                var scalarStart = _pos;
-                var first = ReadPlainSegment(flow: false);
-                var afterFirst = _pos;
-                SkipBlanks();
-                if (Peek() == ':' && IsWhiteOrEnd(Peek(1)))
+                if (scalar.Style != YamlScalarStyle.Plain)
                 {
-                    var key = new YamlScalar(LineIndex(scalarStart) + 1, Column(scalarStart) + 1, first, YamlScalarStyle.Plain);
-                    return StartMapping(lineStart, start, column, properties, key);
+                    ExpectLineEnd("after a quoted scalar");
+                    return Attach(properties, scalar);
                 }
 
-                _pos = afterFirst;
-                return Attach(properties, ContinuePlainBlock(scalarStart, first, parentIndent));
+                return Attach(properties, ContinuePlainBlock(scalar, parentIndent));
             }
         }
     }
@@ -157,13 +136,13 @@ public sealed partial class YamlReader
     private YamlMapping ParseBlockMapping(int start, int indent, YamlScalar firstKey, bool firstKeyExplicit)
     {
         Enter(start);
-        var mapping = new YamlMapping(LineIndex(start) + 1, Column(start) + 1);
+        var mapping = new YamlMapping(Position(start));
         var key = firstKey;
         var explicitKey = firstKeyExplicit;
         while (true)
         {
             YamlNode value;
-            if (Peek() == ':' && IsWhiteOrEnd(Peek(1)))
+            if (AtIndicator(':'))
             {
                 if (explicitKey && Column(_pos) != indent)
                 {
@@ -194,12 +173,12 @@ public sealed partial class YamlReader
                 throw Error(_pos, $"bad indentation: this line is indented more than the mapping's keys (column {indent + 1})");
             }
 
-            if (AtSequenceEntry())
+            if (AtIndicator('-'))
             {
                 throw Error(_pos, "a '- ' entry where a mapping key was expected (check the indentation)");
             }
 
-            explicitKey = Peek() == '?' && IsWhiteOrEnd(Peek(1));
+            explicitKey = AtIndicator('?');
             key = explicitKey ? ReadExplicitKey(indent) : ReadMappingKey();
         }
 
@@ -228,39 +207,54 @@ public sealed partial class YamlReader
     {
         var start = _pos;
         var properties = ReadProperties(flow: false);
-        YamlScalar key;
         switch (Peek())
         {
-            case '"' or '\'':
-                var line = LineIndex(_pos);
-                key = ReadQuoted();
-                if (LineIndex(_pos) != line)
-                {
-                    throw Error(start, "a mapping key must fit on one line");
-                }
-
-                break;
             case '[' or '{':
                 throw Error(_pos, "a flow collection cannot be a mapping key");
             case '*':
                 throw Error(_pos, "an alias cannot be a mapping key");
             case '|' or '>':
                 throw Error(_pos, "a block scalar cannot be a mapping key without '? '");
-            default:
-                CheckPlainStart(flow: false);
-                var keyStart = _pos;
-                key = new YamlScalar(LineIndex(keyStart) + 1, Column(keyStart) + 1, ReadPlainSegment(flow: false), YamlScalarStyle.Plain);
-                break;
         }
 
-        SkipBlanks();
-        if (Peek() != ':' || !IsWhiteOrEnd(Peek(1)))
+        var (key, isKey) = ReadScalarOrKey(start);
+        if (!isKey)
         {
             throw Error(start, $"'{key.Value}' is not a 'key: value' entry (no ':' follows it), but the mapping's other keys are at this indentation");
         }
 
         Attach(properties, key);
         return key;
+    }
+
+    /// <summary>
+    /// A quoted scalar, or the first line of a plain one, and whether ": " follows it on its line, which makes it a
+    /// mapping key (the cursor is then at the ':'). A key must fit on one line.
+    /// </summary>
+    private (YamlScalar Scalar, bool IsKey) ReadScalarOrKey(int start)
+    {
+        var line = LineIndex(_pos);
+        YamlScalar scalar;
+        if (Peek() is '"' or '\'')
+        {
+            scalar = ReadQuoted();
+        }
+        else
+        {
+            CheckPlainStart(flow: false);
+            var position = Position(_pos);
+            scalar = new YamlScalar(position, ReadPlainSegment(flow: false), YamlScalarStyle.Plain);
+        }
+
+        var after = _pos;
+        SkipBlanks();
+        if (!AtIndicator(':'))
+        {
+            _pos = after;
+            return (scalar, false);
+        }
+
+        return LineIndex(_pos) == line ? (scalar, true) : throw Error(start, "a mapping key must fit on one line");
     }
 
     /// <summary>
@@ -297,7 +291,7 @@ public sealed partial class YamlReader
     {
         var start = _pos;
         Enter(start);
-        var sequence = new YamlSequence(LineIndex(start) + 1, Column(start) + 1);
+        var sequence = new YamlSequence(Position(start));
         while (true)
         {
             _pos++; // the '-'
@@ -323,7 +317,7 @@ public sealed partial class YamlReader
                 throw Error(_pos, $"bad indentation: this line is indented more than the sequence's '- ' entries (column {indent + 1})");
             }
 
-            if (!AtSequenceEntry())
+            if (!AtIndicator('-'))
             {
                 break;
             }

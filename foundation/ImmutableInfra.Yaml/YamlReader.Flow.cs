@@ -15,8 +15,8 @@ public sealed partial class YamlReader
         var name = isSequence ? "flow sequence" : "flow mapping";
         _pos++;
         YamlNode collection = isSequence
-            ? new YamlSequence(LineIndex(start) + 1, Column(start) + 1)
-            : new YamlMapping(LineIndex(start) + 1, Column(start) + 1);
+            ? new YamlSequence(Position(start))
+            : new YamlMapping(Position(start));
         while (true)
         {
             SkipFlowSpace(start, name);
@@ -32,7 +32,7 @@ public sealed partial class YamlReader
             }
 
             var entryStart = _pos;
-            var explicitKey = Peek() == '?' && IsWhiteOrEnd(Peek(1));
+            var explicitKey = AtIndicator('?');
             if (explicitKey)
             {
                 _pos++;
@@ -63,7 +63,7 @@ public sealed partial class YamlReader
             else if (hasValue || explicitKey)
             {
                 // "[key: value]" (or "[? key]") is a sequence entry that is a mapping with one pair.
-                var pair = new YamlMapping(LineIndex(entryStart) + 1, Column(entryStart) + 1);
+                var pair = new YamlMapping(Position(entryStart));
                 AddFlowEntry(pair, entryStart, node, value);
                 ((YamlSequence)collection).Add(pair);
             }
@@ -150,7 +150,7 @@ public sealed partial class YamlReader
             case '|' or '>':
                 throw Error(_pos, "a block scalar cannot be inside a flow collection");
             default:
-                if (Peek() == '-' && IsWhiteOrEnd(Peek(1)))
+                if (AtIndicator('-'))
                 {
                     throw Error(_pos, "a '- ' entry cannot be inside a flow collection");
                 }
@@ -187,11 +187,11 @@ public sealed partial class YamlReader
             }
 
             text ??= new StringBuilder(first);
-            text.Append(breaks == 1 ? " " : new string('\n', breaks - 1));
+            AppendLineFold(text, breaks);
             _pos = next;
             text.Append(ReadPlainSegment(flow: true));
         }
 
-        return new YamlScalar(LineIndex(start) + 1, Column(start) + 1, text?.ToString() ?? first, YamlScalarStyle.Plain);
+        return new YamlScalar(Position(start), text?.ToString() ?? first, YamlScalarStyle.Plain);
     }
 }

@@ -58,7 +58,7 @@ public sealed partial class YamlReader
     /// into it (one line break becomes a space, each empty line a line break) until a comment, a less indented line,
     /// a document marker or the end.
     /// </summary>
-    private YamlScalar ContinuePlainBlock(int start, string first, int parentIndent)
+    private YamlScalar ContinuePlainBlock(YamlScalar first, int parentIndent)
     {
         StringBuilder? text = null;
         while (true)
@@ -82,14 +82,14 @@ public sealed partial class YamlReader
                 break;
             }
 
-            text ??= new StringBuilder(first);
-            text.Append(breaks == 1 ? " " : new string('\n', breaks - 1));
+            text ??= new StringBuilder(first.Value);
+            AppendLineFold(text, breaks);
             _pos = next;
             var segmentStart = _pos;
             text.Append(ReadPlainSegment(flow: false));
             var after = _pos;
             SkipBlanks();
-            if (Peek() == ':' && IsWhiteOrEnd(Peek(1)))
+            if (AtIndicator(':'))
             {
                 throw Error(segmentStart, "a 'key: value' entry continues a plain scalar started on an earlier line (check the indentation, or quote the value)");
             }
@@ -97,8 +97,14 @@ public sealed partial class YamlReader
             _pos = after;
         }
 
-        return new YamlScalar(LineIndex(start) + 1, Column(start) + 1, text?.ToString() ?? first, YamlScalarStyle.Plain);
+        return text is null ? first : new YamlScalar((first.Line, first.Column), text.ToString(), YamlScalarStyle.Plain);
     }
+
+    /// <summary>
+    /// Folds the line breaks between two lines of a quoted or plain scalar: one becomes a space; of more, each but
+    /// the first stays a line break.
+    /// </summary>
+    private static void AppendLineFold(StringBuilder text, int breaks) => text.Append(breaks == 1 ? " " : new string('\n', breaks - 1));
 
     /// <summary>From a line break: the first non-blank character of the next non-empty line, and the line breaks crossed.</summary>
     private (int Pos, int Breaks) NextContentLine(int pos)
@@ -144,7 +150,7 @@ public sealed partial class YamlReader
                 }
 
                 _pos++;
-                return new YamlScalar(LineIndex(start) + 1, Column(start) + 1, text.ToString(), style);
+                return new YamlScalar(Position(start), text.ToString(), style);
             }
 
             if (c == '\n')
@@ -160,7 +166,7 @@ public sealed partial class YamlReader
                     throw Error(next, "a document marker inside a quoted scalar");
                 }
 
-                text.Append(breaks == 1 ? " " : new string('\n', breaks - 1));
+                AppendLineFold(text, breaks);
                 _pos = next;
                 blanksFrom = -1;
                 continue;
@@ -300,7 +306,7 @@ public sealed partial class YamlReader
             '+' => last < 0 ? new string('\n', trailing) : body + new string('\n', trailing + 1),
             _ => last < 0 ? string.Empty : body + "\n",
         };
-        return new YamlScalar(LineIndex(start) + 1, Column(start) + 1, value, style);
+        return new YamlScalar(Position(start), value, style);
     }
 
     /// <summary>

@@ -203,11 +203,17 @@ public sealed partial class YamlReader
         return end < 0 ? _s.Length : end;
     }
 
+    /// <summary>The 1-based line and column of a position, as nodes and errors report them.</summary>
+    private (int Line, int Column) Position(int pos) => (LineIndex(pos) + 1, Column(pos) + 1);
+
     private YamlSyntaxException Error(int pos, string problem)
     {
-        pos = Math.Min(pos, _s.Length);
-        return new YamlSyntaxException(LineIndex(pos) + 1, Column(pos) + 1, problem);
+        var (line, column) = Position(Math.Min(pos, _s.Length));
+        return new YamlSyntaxException(line, column, problem);
     }
+
+    /// <summary>At an indicator that white space or the end follows: "- ", "? " or ": ".</summary>
+    private bool AtIndicator(char c) => Peek() == c && IsWhiteOrEnd(Peek(1));
 
     /// <summary>"---" or "..." at the start of a line, followed by white space or the end.</summary>
     private bool AtDocumentMarker(char c) => AtDocumentMarker(_pos, c);
@@ -298,7 +304,7 @@ public sealed partial class YamlReader
 
     private void Leave() => _depth--;
 
-    private YamlScalar EmptyScalar(int pos) => new(LineIndex(pos) + 1, Column(pos) + 1, string.Empty, YamlScalarStyle.Plain);
+    private YamlScalar EmptyScalar(int pos) => new(Position(pos), string.Empty, YamlScalarStyle.Plain);
 
     /// <summary>Anchor and tag in front of a node, in either order.</summary>
     private readonly record struct Properties(string? Anchor, int AnchorOrder, string? Tag)
