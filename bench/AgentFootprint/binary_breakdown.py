@@ -19,7 +19,7 @@ import sys
 # Mangled assembly prefixes, longest first where one is a prefix of another.
 ASSEMBLIES = [
     "S_P_CoreLib", "S_P_TypeLoader", "S_P_StackTraceMetadata", "S_P_Reflection_Execution",
-    "immutableinfra_agent", "ImmutableInfra_Contract", "ImmutableInfra_Grpc", "ImmutableInfra_Kubernetes", "ImmutableInfra_Yaml",
+    "immutableinfra_agent", "ImmutableInfra_Contract", "ImmutableInfra_Grpc", "ImmutableInfra_Kubernetes", "ImmutableInfra_UntrustedYaml",
     "Google_Protobuf", "YamlDotNet", "Serilog_Extensions_Logging", "Serilog_Sinks_Console", "Serilog", "Polly_Core",
     "Microsoft_Extensions_Logging_Abstractions", "Microsoft_Extensions_Logging",
     "Microsoft_Extensions_Hosting_Abstractions", "Microsoft_Extensions_Hosting",

@@ -1,4 +1,6 @@
-using ImmutableInfra.Yaml;
+using ImmutableInfra.UntrustedYaml;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
 
 namespace ImmutableInfra.Agent.Configuration;
 
@@ -75,11 +77,11 @@ internal sealed class AgentConfigLoader(IReadOnlyDictionary<string, string> envi
         YamlNode? document;
         try
         {
-            document = YamlReader.ReadFirstDocument(text);
+            document = UntrustedYamlReader.ReadFirstDocument(text);
         }
-        catch (YamlSyntaxException e)
+        catch (YamlException e)
         {
-            errors.Add(new ConfigIssue("(file)", $"not valid YAML at line {e.Line}, column {e.Column}: {e.Problem}"));
+            errors.Add(new ConfigIssue("(file)", $"not valid YAML at line {e.Start.Line}, column {e.Start.Column}: {e.Message}"));
             return;
         }
 
@@ -88,15 +90,15 @@ internal sealed class AgentConfigLoader(IReadOnlyDictionary<string, string> envi
             return;
         }
 
-        if (document is not YamlMapping root)
+        if (document is not YamlMappingNode root)
         {
             errors.Add(new ConfigIssue("(file)", "the top level must be a mapping"));
             return;
         }
 
-        foreach (var (keyNode, valueNode) in root.Entries)
+        foreach (var (keyNode, valueNode) in root.Children)
         {
-            var key = keyNode.Value;
+            var key = ((YamlScalarNode)keyNode).Text();
             switch (key)
             {
                 case ConfigKeys.Labels:
@@ -113,9 +115,9 @@ internal sealed class AgentConfigLoader(IReadOnlyDictionary<string, string> envi
                     {
                         errors.Add(new ConfigIssue(key, "unknown key"));
                     }
-                    else if (valueNode is YamlScalar scalar)
+                    else if (valueNode is YamlScalarNode scalar)
                     {
-                        scalars[key] = scalar.Value;
+                        scalars[key] = scalar.Text();
                     }
                     else
                     {
@@ -129,22 +131,22 @@ internal sealed class AgentConfigLoader(IReadOnlyDictionary<string, string> envi
 
     private static void ReadBackoff(YamlNode node, Dictionary<string, string> scalars, List<ConfigIssue> errors)
     {
-        if (node is not YamlMapping mapping)
+        if (node is not YamlMappingNode mapping)
         {
             errors.Add(new ConfigIssue(ConfigKeys.ReconnectBackoff, "must be a mapping with min and max"));
             return;
         }
 
-        foreach (var (keyNode, valueNode) in mapping.Entries)
+        foreach (var (keyNode, valueNode) in mapping.Children)
         {
-            var key = ConfigKeys.ReconnectBackoff + "." + keyNode.Value;
+            var key = ConfigKeys.ReconnectBackoff + "." + ((YamlScalarNode)keyNode).Text();
             if (key is not (ConfigKeys.ReconnectBackoffMin or ConfigKeys.ReconnectBackoffMax))
             {
                 errors.Add(new ConfigIssue(key, "unknown key"));
             }
-            else if (valueNode is YamlScalar scalar)
+            else if (valueNode is YamlScalarNode scalar)
             {
-                scalars[key] = scalar.Value;
+                scalars[key] = scalar.Text();
             }
             else
             {
@@ -155,18 +157,18 @@ internal sealed class AgentConfigLoader(IReadOnlyDictionary<string, string> envi
 
     private static void ReadLabels(YamlNode node, Dictionary<string, string> labels, List<ConfigIssue> errors)
     {
-        if (node is not YamlMapping mapping)
+        if (node is not YamlMappingNode mapping)
         {
             errors.Add(new ConfigIssue(ConfigKeys.Labels, "must be a mapping of label names to values"));
             return;
         }
 
-        foreach (var (keyNode, valueNode) in mapping.Entries)
+        foreach (var (keyNode, valueNode) in mapping.Children)
         {
-            var name = keyNode.Value;
-            if (valueNode is YamlScalar value)
+            var name = ((YamlScalarNode)keyNode).Text();
+            if (valueNode is YamlScalarNode value)
             {
-                labels[name] = value.Value;
+                labels[name] = value.Text();
             }
             else
             {
@@ -177,17 +179,17 @@ internal sealed class AgentConfigLoader(IReadOnlyDictionary<string, string> envi
 
     private static void ReadList(YamlNode node, List<string> items, List<ConfigIssue> errors)
     {
-        if (node is not YamlSequence sequence)
+        if (node is not YamlSequenceNode sequence)
         {
             errors.Add(new ConfigIssue(ConfigKeys.PersistentDisks, "must be a list of disk paths"));
             return;
         }
 
-        foreach (var item in sequence.Items)
+        foreach (var item in sequence.Children)
         {
-            if (item is YamlScalar { Value: var value })
+            if (item is YamlScalarNode scalar)
             {
-                items.Add(value);
+                items.Add(scalar.Text());
             }
             else
             {

@@ -1,4 +1,6 @@
-using ImmutableInfra.Yaml;
+using ImmutableInfra.UntrustedYaml;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
 
 namespace ImmutableInfra.Kubernetes.Config;
 
@@ -29,11 +31,11 @@ internal sealed class KubeConfigFile
         YamlNode? document;
         try
         {
-            document = YamlReader.ReadFirstDocument(text);
+            document = UntrustedYamlReader.ReadFirstDocument(text);
         }
-        catch (YamlSyntaxException e)
+        catch (YamlException e)
         {
-            throw new KubeConfigException($"{path}: not valid YAML at line {e.Line}, column {e.Column}: {e.Problem}", e);
+            throw new KubeConfigException($"{path}: not valid YAML at line {e.Start.Line}, column {e.Start.Column}: {e.Message}", e);
         }
 
         if (document is null)
@@ -41,7 +43,7 @@ internal sealed class KubeConfigFile
             return file;
         }
 
-        if (document is not YamlMapping root)
+        if (document is not YamlMappingNode root)
         {
             throw new KubeConfigException($"{path}: the document is not a mapping");
         }
@@ -53,30 +55,30 @@ internal sealed class KubeConfigFile
         return file;
     }
 
-    private static void Collect(YamlMapping root, string key, string innerKey, List<KubeConfigEntry> into, KubeConfigFile file)
+    private static void Collect(YamlMappingNode root, string key, string innerKey, List<KubeConfigEntry> into, KubeConfigFile file)
     {
-        if (!root.TryGetValue(key, out var node) || node is YamlScalar { IsNull: true })
+        if (!root.TryGetValue(key, out var node) || node.IsNull())
         {
             return;
         }
 
-        if (node is not YamlSequence sequence)
+        if (node is not YamlSequenceNode sequence)
         {
             throw new KubeConfigException($"{file.Path}: {key}: must be a list");
         }
 
         var index = 0;
-        foreach (var item in sequence.Items)
+        foreach (var item in sequence.Children)
         {
             var path = $"{key}[{index}]";
-            if (item is not YamlMapping entry)
+            if (item is not YamlMappingNode entry)
             {
                 throw new KubeConfigException($"{file.Path}: {path}: must be a mapping");
             }
 
             var name = YamlValues.Scalar(entry, "name", file.Path, $"{path}.name")
                 ?? throw new KubeConfigException($"{file.Path}: {path}.name: required");
-            var body = entry.TryGetValue(innerKey, out var inner) ? inner as YamlMapping : null;
+            var body = entry.TryGetValue(innerKey, out var inner) ? inner as YamlMappingNode : null;
             into.Add(new KubeConfigEntry(name, body, $"{path}.{innerKey}", file));
             index++;
         }
@@ -84,11 +86,11 @@ internal sealed class KubeConfigFile
 }
 
 /// <summary>A named cluster, user or context entry, with the path used in error messages.</summary>
-internal sealed record KubeConfigEntry(string Name, YamlMapping? Body, string FieldPath, KubeConfigFile File)
+internal sealed record KubeConfigEntry(string Name, YamlMappingNode? Body, string FieldPath, KubeConfigFile File)
 {
     public string? Scalar(string key) => Body is null ? null : YamlValues.Scalar(Body, key, File.Path, $"{FieldPath}.{key}");
 
-    public bool Has(string key) => Body?.ContainsKey(key) == true;
+    public bool Has(string key) => Body?.TryGetValue(key, out _) == true;
 
     public string Describe(string key) => $"{File.Path}: {FieldPath}.{key}";
 }

@@ -152,14 +152,28 @@ public sealed class KubeConfigLoaderTests : IDisposable
         Assert.Equal("contexts: no context named \"nope\"", error.Message);
     }
 
-    [Fact]
-    public void Load_InvalidYaml_SaysSo()
+    [Theory]
+    [InlineData("apiVersion: v1\nclusters: [unclosed\n", "line 3, column 1: ")]
+    [InlineData("apiVersion: v1\nusers: []\nusers: []\n", "line 3, column 1: Duplicate key users")]
+    [InlineData("clusters: &c [*c]\n", "line 1, column 15: the alias *c is inside the node it refers to")]
+    [InlineData("? [a]\n: b\n", "line 1, column 3: a collection cannot be a mapping key")]
+    public void Load_InvalidYaml_NamesLineAndColumn(string text, string expected)
     {
-        var path = Write("config", "clusters: [unclosed");
+        var path = Write("config", text);
 
         var error = Assert.Throws<KubeConfigException>(() => new KubeConfigLoader(_ => null).Load(explicitPath: path));
 
-        Assert.Contains("not valid YAML", error.Message);
+        Assert.StartsWith($"{path}: not valid YAML at {expected}", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Load_NestingPastTheBound_IsRefusedInsteadOfOverflowingTheStack()
+    {
+        var path = Write("config", "clusters: " + new string('[', 100_000));
+
+        var error = Assert.Throws<KubeConfigException>(() => new KubeConfigLoader(_ => null).Load(explicitPath: path));
+
+        Assert.EndsWith($"collections are nested deeper than {ImmutableInfra.UntrustedYaml.UntrustedYamlReader.MaxDepth} levels", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

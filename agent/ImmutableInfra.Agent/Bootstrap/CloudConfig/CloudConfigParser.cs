@@ -1,4 +1,6 @@
-using ImmutableInfra.Yaml;
+using ImmutableInfra.UntrustedYaml;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
 
 namespace ImmutableInfra.Agent.Bootstrap.CloudConfig;
 
@@ -19,11 +21,11 @@ internal static class CloudConfigParser
         YamlNode? document;
         try
         {
-            document = YamlReader.ReadFirstDocument(text);
+            document = UntrustedYamlReader.ReadFirstDocument(text);
         }
-        catch (YamlSyntaxException e)
+        catch (YamlException e)
         {
-            throw new BootstrapParseException($"cloud-config: invalid YAML at line {e.Line}, column {e.Column}: {e.Problem}");
+            throw new BootstrapParseException($"cloud-config: invalid YAML at line {e.Start.Line}, column {e.Start.Column}: {e.Message}");
         }
 
         if (document is null)
@@ -31,7 +33,7 @@ internal static class CloudConfigParser
             return new CloudConfigDocument([], [], [], []);
         }
 
-        if (document is not YamlMapping root)
+        if (document is not YamlMappingNode root)
         {
             throw new BootstrapParseException("cloud-config: the top level must be a mapping");
         }
@@ -43,21 +45,21 @@ internal static class CloudConfigParser
             Sequence(root, "users").Select(ParseUser).OfType<CloudConfigUser>().ToList());
     }
 
-    private static IEnumerable<YamlNode> Sequence(YamlMapping root, string key)
+    private static IEnumerable<YamlNode> Sequence(YamlMappingNode root, string key)
     {
-        if (!root.TryGetValue(key, out var node) || node is YamlScalar { IsNull: true })
+        if (!root.TryGetValue(key, out var node) || node.IsNull())
         {
             return [];
         }
 
-        return node is YamlSequence sequence
-            ? sequence.Items
+        return node is YamlSequenceNode sequence
+            ? sequence.Children
             : throw new BootstrapParseException($"cloud-config: {key} must be a list");
     }
 
     private static CloudConfigFile ParseFile(YamlNode node, int index)
     {
-        if (node is not YamlMapping entry)
+        if (node is not YamlMappingNode entry)
         {
             throw new BootstrapParseException($"cloud-config: write_files[{index}] must be a mapping");
         }
@@ -79,51 +81,51 @@ internal static class CloudConfigParser
 
     private static CloudConfigCommand ParseCommand(string module, int index, YamlNode node) => node switch
     {
-        YamlScalar { Value: { Length: > 0 } line } => new CloudConfigCommand("/bin/sh", ["-c", line]),
-        YamlSequence { Items.Count: > 0 } argv when argv.Items.All(c => c is YamlScalar) =>
-            new CloudConfigCommand(((YamlScalar)argv.Items[0]).Value, argv.Items.Skip(1).Select(c => ((YamlScalar)c).Value).ToList()),
+        YamlScalarNode { Value: { Length: > 0 } line } => new CloudConfigCommand("/bin/sh", ["-c", line]),
+        YamlSequenceNode { Children.Count: > 0 } argv when argv.Children.All(c => c is YamlScalarNode) =>
+            new CloudConfigCommand(((YamlScalarNode)argv.Children[0]).Text(), argv.Children.Skip(1).Select(c => ((YamlScalarNode)c).Text()).ToList()),
         _ => throw new BootstrapParseException($"cloud-config: {module}[{index}] must be a string or a list of strings"),
     };
 
     private static CloudConfigUser? ParseUser(YamlNode node, int index)
     {
-        if (node is YamlScalar { Value: "default" })
+        if (node is YamlScalarNode { Value: "default" })
         {
             // "default" means the distro's default user; bare-metal images have none to create.
             return null;
         }
 
-        if (node is not YamlMapping entry || Scalar(entry, "name") is not { Length: > 0 } name)
+        if (node is not YamlMappingNode entry || Scalar(entry, "name") is not { Length: > 0 } name)
         {
             throw new BootstrapParseException($"cloud-config: users[{index}] must be a mapping with a name");
         }
 
-        var keys = entry.TryGetValue("ssh_authorized_keys", out var keyNode) && keyNode is YamlSequence keyList
-            ? keyList.Items.OfType<YamlScalar>().Select(k => k.Value).Where(k => k.Length > 0).ToList()
+        var keys = entry.TryGetValue("ssh_authorized_keys", out var keyNode) && keyNode is YamlSequenceNode keyList
+            ? keyList.Children.OfType<YamlScalarNode>().Select(k => k.Text()).Where(k => k.Length > 0).ToList()
             : [];
         var groups = entry.TryGetValue("groups", out var groupNode)
             ? groupNode switch
             {
-                YamlScalar scalar => scalar.Value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList(),
-                YamlSequence list => list.Items.OfType<YamlScalar>().Select(g => g.Value).ToList(),
+                YamlScalarNode scalar => scalar.Text().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList(),
+                YamlSequenceNode list => list.Children.OfType<YamlScalarNode>().Select(g => g.Text()).ToList(),
                 _ => [],
             }
             : [];
         var sudo = entry.TryGetValue("sudo", out var sudoNode)
             ? sudoNode switch
             {
-                YamlScalar { Value: { Length: > 0 } rule } when rule is not ("false" or "False") => [rule],
-                YamlSequence rules => rules.Items.OfType<YamlScalar>().Select(r => r.Value).Where(r => r.Length > 0).ToList(),
+                YamlScalarNode { Value: { Length: > 0 } rule } when rule is not ("false" or "False") => [rule],
+                YamlSequenceNode rules => rules.Children.OfType<YamlScalarNode>().Select(r => r.Text()).Where(r => r.Length > 0).ToList(),
                 _ => new List<string>(),
             }
             : [];
         return new CloudConfigUser(name, Scalar(entry, "shell"), groups, keys, sudo);
     }
 
-    private static string? Scalar(YamlMapping entry, string key) =>
-        entry.TryGetValue(key, out var node) && node is YamlScalar scalar ? scalar.Value : null;
+    private static string? Scalar(YamlMappingNode entry, string key) =>
+        entry.TryGetValue(key, out var node) && node is YamlScalarNode scalar ? scalar.Text() : null;
 
-    private static bool Bool(YamlMapping entry, string key, string path) => Scalar(entry, key)?.ToLowerInvariant() switch
+    private static bool Bool(YamlMappingNode entry, string key, string path) => Scalar(entry, key)?.ToLowerInvariant() switch
     {
         null or "false" or "no" => false,
         "true" or "yes" => true,
