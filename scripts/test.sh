@@ -10,6 +10,7 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPE
 # Real peers and tools the tests drive (see README "What the tests run against").
 packages=(
   python3-grpcio python3-protobuf   # independent gRPC client/server for interop tests
+  python3-prometheus-client         # parses the coordinator's /metrics (a parser we did not write)
   util-linux mount e2fsprogs fdisk  # wipefs, blkdiscard, losetup, mount, mkfs.ext4, sfdisk
   keepalived iproute2               # keepalived -t on the rendered VIP configs; real VRRP between netns (ip, bridge)
   rpm rpmlint clang zlib1g-dev      # rpmbuild and rpmlint of the agent RPM (NativeAOT publish needs clang, zlib)

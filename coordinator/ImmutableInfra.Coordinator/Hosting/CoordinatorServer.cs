@@ -16,6 +16,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Prometheus;
 
 namespace ImmutableInfra.Coordinator.Hosting;
 
@@ -32,7 +33,7 @@ internal sealed partial class CoordinatorServer : IAsyncDisposable
     private readonly KubeClient _api;
     private readonly KubeClient _leaseApi;
     private readonly ILogger _logger;
-    private readonly PrometheusTextExporter _metrics = new("ImmutableInfra.");
+    private readonly ReplicaMetrics _metrics = new("ImmutableInfra.");
     private FleetGauges? _fleet;
     private CancellationTokenSource? _leading;
     private Task _controllers = Task.CompletedTask;
@@ -261,7 +262,7 @@ internal sealed partial class CoordinatorServer : IAsyncDisposable
         builder.WebHost.ConfigureKestrel(k => k.Listen(Options.HttpEndpoint));
         builder.Services.Configure<HostOptions>(h => h.ShutdownTimeout = TimeSpan.FromSeconds(2));
         var app = builder.Build();
-        app.MapGet("/metrics", () => Results.Text(_metrics.Collect(), "text/plain; version=0.0.4; charset=utf-8"));
+        app.MapMetrics("/metrics", _metrics.Registry);
         app.MapGet("/healthz", () => _background.Any(t => t.IsFaulted) ? Results.Text("a loop failed\n", statusCode: 500) : Results.Text("ok\n"));
         app.MapGet("/readyz", () => _ready && Caches.HostCache.HasSynced ? Results.Text("ok\n") : Results.Text("not ready\n", statusCode: 503));
         await app.StartAsync(ct).ConfigureAwait(false);
