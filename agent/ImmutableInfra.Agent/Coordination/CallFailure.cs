@@ -1,4 +1,4 @@
-using ImmutableInfra.Grpc;
+using Grpc.Core;
 
 namespace ImmutableInfra.Agent.Coordination;
 
