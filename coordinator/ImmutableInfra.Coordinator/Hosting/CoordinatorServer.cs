@@ -328,9 +328,9 @@ internal sealed partial class CoordinatorServer : IAsyncDisposable
             grpc.EnableDetailedErrors = false;
         }).AddServiceOptions<AgentApiService>(service =>
         {
-            // Outermost first: telemetry sees every refusal, the bounds cover authentication's own API reads.
+            // Outermost first: telemetry sees every refusal, the first-message bound covers the hello's scope check.
             service.Interceptors.Add<CallTelemetryInterceptor>();
-            service.Interceptors.Add<CallBoundsInterceptor>();
+            service.Interceptors.Add<FirstMessageDeadlineInterceptor>();
             service.Interceptors.Add<AgentCredentialInterceptor>();
         });
         builder.Services.AddGrpcReflection();
@@ -340,7 +340,7 @@ internal sealed partial class CoordinatorServer : IAsyncDisposable
         builder.Services.AddSingleton(limits);
         builder.Services.AddSingleton(Time);
         builder.Services.AddSingleton<CallTelemetryInterceptor>();
-        builder.Services.AddSingleton<CallBoundsInterceptor>();
+        builder.Services.AddSingleton<FirstMessageDeadlineInterceptor>();
         builder.Services.AddSingleton<AgentCredentialInterceptor>();
 
         var app = builder.Build();
@@ -357,6 +357,7 @@ internal sealed partial class CoordinatorServer : IAsyncDisposable
 
             return next(context);
         });
+        app.Use(UnaryDeadlineMiddleware.Create(limits));
         app.MapGrpcService<AgentApiService>();
         app.MapGrpcService<HealthServiceImpl>();
         app.MapGrpcReflectionService();
