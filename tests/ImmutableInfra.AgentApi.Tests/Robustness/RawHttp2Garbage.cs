@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 
-namespace ImmutableInfra.Grpc.Tests.Robustness;
+namespace ImmutableInfra.AgentApi.Tests.Robustness;
 
 /// <summary>Opens a TCP connection, sends a valid HTTP/2 preface and SETTINGS, then garbage frames; reports whether the server answered with GOAWAY or closed.</summary>
 internal static class RawHttp2Garbage

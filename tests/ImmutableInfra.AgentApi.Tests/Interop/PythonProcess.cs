@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 
-namespace ImmutableInfra.Grpc.Tests.Interop;
+namespace ImmutableInfra.AgentApi.Tests.Interop;
 
 /// <summary>
 /// A python3-grpcio peer run with Debian's /usr/bin/python3 (the PATH python lacks grpc).

@@ -2,7 +2,7 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 
-namespace ImmutableInfra.Grpc.Tests.TestSupport;
+namespace ImmutableInfra.AgentApi.Tests.TestSupport;
 
 /// <summary>An in-process CA with a server certificate for 127.0.0.1/localhost and a client certificate.</summary>
 internal sealed class TestCertificates : IDisposable
@@ -34,6 +34,25 @@ internal sealed class TestCertificates : IDisposable
         var client = Issue(caWithKey, "CN=test-host", serverAuth: false);
         var caPublic = X509CertificateLoader.LoadCertificate(caWithKey.Export(X509ContentType.Cert));
         return new TestCertificates(caPublic, server, client);
+    }
+
+    /// <summary>Writes ca.pem, server.pem/server.key and client.pem/client.key (PEM) into <paramref name="directory"/>.</summary>
+    public CertificateFiles WriteTo(string directory)
+    {
+        static string Write(string path, string pem)
+        {
+            File.WriteAllText(path, pem);
+            return path;
+        }
+
+        static string Key(X509Certificate2 certificate) => certificate.GetECDsaPrivateKey()!.ExportPkcs8PrivateKeyPem();
+
+        return new CertificateFiles(
+            Write(Path.Combine(directory, "ca.pem"), Ca.ExportCertificatePem()),
+            Write(Path.Combine(directory, "server.pem"), Server.ExportCertificatePem()),
+            Write(Path.Combine(directory, "server.key"), Key(Server)),
+            Write(Path.Combine(directory, "client.pem"), Client.ExportCertificatePem()),
+            Write(Path.Combine(directory, "client.key"), Key(Client)));
     }
 
     public void Dispose()
@@ -69,3 +88,6 @@ internal sealed class TestCertificates : IDisposable
         return X509CertificateLoader.LoadPkcs12(withKey.Export(X509ContentType.Pkcs12), null);
     }
 }
+
+/// <summary>The PEM files <see cref="TestCertificates.WriteTo"/> wrote.</summary>
+internal sealed record CertificateFiles(string Ca, string ServerCertificate, string ServerKey, string ClientCertificate, string ClientKey);
