@@ -61,7 +61,7 @@ internal sealed record AgentApiLimits
         Require(DrainTimeout >= TimeSpan.Zero && DrainTimeout <= TimeSpan.FromMinutes(5), "drain-timeout", "must be 0-5m");
         Require(MaxConcurrentConnections >= 1, "max-concurrent-connections", "must be positive");
         Require(MaxStreamsPerConnection >= 2, "max-streams-per-connection", "must be at least 2 (Sync and one call)");
-        Require(MinRequestBodyBytesPerSecond > 0 && MinRequestBodyGracePeriod >= TimeSpan.FromSeconds(1), "min-request-body-data-rate", "must be positive with at least 1s grace");
+        Require(MinRequestBodyBytesPerSecond > 0 && MinRequestBodyGracePeriod > TimeSpan.FromSeconds(1), "min-request-body-data-rate", "must be positive with a grace period over 1s (Kestrel)");
         Require(RequestHeadersTimeout >= TimeSpan.FromSeconds(1), "request-headers-timeout", "must be at least 1s");
         Require(KeepAlivePingDelay >= TimeSpan.FromSeconds(1) && KeepAlivePingTimeout >= TimeSpan.FromSeconds(1), "keepalive", "delay and timeout must be at least 1s");
     }

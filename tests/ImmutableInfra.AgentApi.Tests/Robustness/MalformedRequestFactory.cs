@@ -101,7 +101,7 @@ internal static class MalformedRequestFactory
                 lane = Lane.ClientReset;
                 break;
             default: // the body never arrives (headers only, the stream left open)
-                content = new StallingContent(random.Next(2) == 0 ? [] : Prefix(0, 100));
+                content = new StallingContent(index / StalledEvery % 2 == 0 ? [] : Prefix(0, 100));
                 lane = Lane.Stalled;
                 break;
         }
