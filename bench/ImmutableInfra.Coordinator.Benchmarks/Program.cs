@@ -2,9 +2,9 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text;
+using Grpc.Net.Client;
 using ImmutableInfra.Api.V1Beta1;
 using ImmutableInfra.Contract.V1;
-using ImmutableInfra.Grpc;
 using ImmutableInfra.Kubernetes.Cache;
 using ImmutableInfra.Kubernetes.Client;
 using ImmutableInfra.Kubernetes.InMemory;
@@ -162,7 +162,12 @@ internal static class Program
             var watcher = new ListWatcher<MachineInventory>(api.Resource(InfrastructureResources.MachineInventories), _hosts, new ListWatcherOptions { Namespace = Namespace });
             var watching = watcher.RunAsync(runCts.Token);
             var channels = Enumerable.Range(0, options.EffectiveConnections)
-                .Select(_ => GrpcChannel.ForAddress(coordinator.AgentApiAddress, new GrpcChannelOptions { ConnectTimeout = TimeSpan.FromSeconds(30) }))
+                .Select(_ => GrpcChannel.ForAddress(coordinator.AgentApiAddress, new GrpcChannelOptions
+                {
+                    // Past the coordinator's streams per connection, the handler opens another connection.
+                    HttpHandler = new SocketsHttpHandler { ConnectTimeout = TimeSpan.FromSeconds(30), EnableMultipleHttp2Connections = true },
+                    DisposeHttpClient = true,
+                }))
                 .ToList();
             try
             {
@@ -171,7 +176,7 @@ internal static class Program
                 await simulator.CreateClusterAsync(ct);
                 await _hosts.WaitForSyncAsync(ct).WaitAsync(TimeSpan.FromSeconds(30), ct);
 
-                var clients = channels.Select(c => new AgentServiceClient(c)).ToList();
+                var clients = channels.Select(c => new AgentService.AgentServiceClient(c)).ToList();
                 var agents = _agents = Enumerable.Range(0, options.Hosts)
                     .Select(i => new SimulatedAgent(i, clients[i % clients.Count], $"{Namespace}/{LabEnvironment.PoolName}", token, options.BootstrapTime, _recorder))
                     .ToList();

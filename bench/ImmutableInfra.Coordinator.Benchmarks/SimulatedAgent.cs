@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using Google.Protobuf.WellKnownTypes;
 using ImmutableInfra.Contract.V1;
-using ImmutableInfra.Grpc;
+using Grpc.Core;
 
 namespace ImmutableInfra.Coordinator.Benchmarks;
 
@@ -14,7 +14,7 @@ namespace ImmutableInfra.Coordinator.Benchmarks;
 /// Provisioned with the bootstrap complete; Reset: Resetting, then Idle with the reset complete).
 /// Hundreds of these share one HTTP/2 connection; nothing touches a disk.
 /// </summary>
-internal sealed class SimulatedAgent(int index, AgentServiceClient client, string pool, string token, TimeSpan bootstrapTime, FleetRecorder recorder) : IDisposable
+internal sealed class SimulatedAgent(int index, AgentService.AgentServiceClient client, string pool, string token, TimeSpan bootstrapTime, FleetRecorder recorder) : IDisposable
 {
     private const string Version = "0.1.0-scale-bench";
     private static readonly TimeSpan CallTimeout = TimeSpan.FromSeconds(30);
@@ -41,7 +41,7 @@ internal sealed class SimulatedAgent(int index, AgentServiceClient client, strin
             };
             try
             {
-                using var call = client.RegisterAsync(request, new CallOptions(Deadline: DateTime.UtcNow + CallTimeout, CancellationToken: ct));
+                using var call = client.RegisterAsync(request, new CallOptions(deadline: DateTime.UtcNow + CallTimeout, cancellationToken: ct));
                 _enrollment = await call.ResponseAsync.ConfigureAwait(false);
                 Apply(_enrollment.Settings);
                 recorder.OnRegistered();
@@ -60,7 +60,7 @@ internal sealed class SimulatedAgent(int index, AgentServiceClient client, strin
     public async Task SyncAsync(CancellationToken ct)
     {
         var enrollment = _enrollment ?? throw new InvalidOperationException("register first");
-        var headers = new Metadata().Add("authorization", "Bearer " + enrollment.Credential);
+        var headers = new Metadata { { "authorization", "Bearer " + enrollment.Credential } };
         while (!ct.IsCancellationRequested)
         {
             try
@@ -88,7 +88,7 @@ internal sealed class SimulatedAgent(int index, AgentServiceClient client, strin
     private async Task RunStreamAsync(RegisterResponse enrollment, Metadata headers, CancellationToken ct)
     {
         using var streamCts = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        using var call = client.Sync(new CallOptions(headers, Deadline: null, streamCts.Token));
+        using var call = client.Sync(new CallOptions(headers, null, streamCts.Token));
         await WriteAsync(call.RequestStream, new AgentMessage
         {
             Hello = new SyncHello

@@ -1,6 +1,7 @@
 using ImmutableInfra.Api.V1Beta1;
 using ImmutableInfra.Contract.V1;
-using ImmutableInfra.Grpc;
+using Grpc.Core;
+using Grpc.Net.Client;
 using ImmutableInfra.Kubernetes.Objects;
 using ImmutableInfra.Lab;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -104,7 +105,7 @@ public sealed class EndToEndTests
         await using var lab = await LabEnvironment.StartAsync(new LabOptions { Hosts = 2, Timeout = Settle }, NullLoggerFactory.Instance, CancellationToken.None);
         await lab.CreatePoolAsync(CancellationToken.None);
         using var channel = GrpcChannel.ForAddress(lab.Coordinators[0].AgentApiAddress);
-        var client = new AgentServiceClient(channel);
+        var client = new AgentService.AgentServiceClient(channel);
         var identity = new Contract.V1.HostIdentity { SystemUuid = "0a0b0c0d-0000-4000-8000-000000000001", Hostname = "intruder" };
 
         var wrongToken = await Assert.ThrowsAsync<RpcException>(() => client.RegisterAsync(
@@ -122,20 +123,20 @@ public sealed class EndToEndTests
 
         // The first host's credential, naming the second host's record on the stream.
         var headers = new Metadata { { "authorization", "Bearer " + first.Credential } };
-        using var call = client.Sync(new CallOptions(Headers: headers, Deadline: DateTimeOffset.UtcNow.AddSeconds(10)));
+        using var call = client.Sync(new CallOptions(headers, DateTime.UtcNow.AddSeconds(10)));
         await call.RequestStream.WriteAsync(new AgentMessage { Hello = new SyncHello { Namespace = second.Namespace, InventoryName = second.InventoryName } });
         var denied = await Assert.ThrowsAsync<RpcException>(() => call.ResponseStream.MoveNext(CancellationToken.None));
         Assert.Equal(StatusCode.PermissionDenied, denied.StatusCode);
 
         // Nor may it fetch bootstrap data of a machine that did not claim it.
         var fetch = await Assert.ThrowsAsync<RpcException>(() => client.FetchBootstrapDataAsync(
-            new FetchBootstrapDataRequest { MachineUid = "some-other-machine" }, new CallOptions(Headers: headers)).ResponseAsync);
+            new FetchBootstrapDataRequest { MachineUid = "some-other-machine" }, new CallOptions(headers)).ResponseAsync);
         Assert.Equal(StatusCode.PermissionDenied, fetch.StatusCode);
 
         // A made-up credential is not a credential at all.
         var forged = new Metadata { { "authorization", $"Bearer iih1.{second.Namespace}.{second.InventoryName}.forged" } };
         var unauthenticated = await Assert.ThrowsAsync<RpcException>(() => client.FetchBootstrapDataAsync(
-            new FetchBootstrapDataRequest { MachineUid = "x" }, new CallOptions(Headers: forged)).ResponseAsync);
+            new FetchBootstrapDataRequest { MachineUid = "x" }, new CallOptions(forged)).ResponseAsync);
         Assert.Equal(StatusCode.Unauthenticated, unauthenticated.StatusCode);
     }
 

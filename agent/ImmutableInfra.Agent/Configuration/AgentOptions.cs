@@ -9,6 +9,11 @@ internal sealed record AgentOptions
 
     public string? CaFile { get; init; }
 
+    /// <summary>PEM client certificate presented to the coordinator (optional), with its key in <see cref="ClientKeyFile"/> or in the same file.</summary>
+    public string? ClientCertificateFile { get; init; }
+
+    public string? ClientKeyFile { get; init; }
+
     /// <summary>"namespace/name" of the MachineInventoryPool to join.</summary>
     public required string Pool { get; init; }
 

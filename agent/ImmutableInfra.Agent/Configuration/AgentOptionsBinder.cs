@@ -28,6 +28,16 @@ internal static class AgentOptionsBinder
             errors.Add(new ConfigIssue(ConfigKeys.CaFile, $"file {caFile} does not exist"));
         }
 
+        var clientCertificate = Get(scalars, ConfigKeys.ClientCertificateFile);
+        var clientKey = Get(scalars, ConfigKeys.ClientKeyFile);
+        foreach (var (key, file) in new[] { (ConfigKeys.ClientCertificateFile, clientCertificate), (ConfigKeys.ClientKeyFile, clientKey) })
+        {
+            if (file is not null && !File.Exists(file))
+            {
+                errors.Add(new ConfigIssue(key, $"file {file} does not exist"));
+            }
+        }
+
         var token = Get(scalars, ConfigKeys.RegistrationToken);
         var tokenFile = Get(scalars, ConfigKeys.RegistrationTokenFile);
         ValidateToken(token, tokenFile, errors, warnings);
@@ -58,6 +68,8 @@ internal static class AgentOptionsBinder
         {
             CoordinatorUrl = url,
             CaFile = caFile,
+            ClientCertificateFile = clientCertificate,
+            ClientKeyFile = clientKey,
             Pool = pool,
             RegistrationToken = token,
             RegistrationTokenFile = tokenFile,

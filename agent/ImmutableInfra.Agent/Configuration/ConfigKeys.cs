@@ -7,6 +7,8 @@ internal static class ConfigKeys
 
     public const string CoordinatorUrl = "coordinatorUrl";
     public const string CaFile = "caFile";
+    public const string ClientCertificateFile = "clientCertificateFile";
+    public const string ClientKeyFile = "clientKeyFile";
     public const string Pool = "pool";
     public const string RegistrationToken = "registrationToken";
     public const string RegistrationTokenFile = "registrationTokenFile";
@@ -24,7 +26,7 @@ internal static class ConfigKeys
     /// <summary>Scalar keys (dotted for nested ones); labels and persistentDisks are collections.</summary>
     public static readonly IReadOnlyList<string> Scalars =
     [
-        CoordinatorUrl, CaFile, Pool, RegistrationToken, RegistrationTokenFile, Insecure, HeartbeatInterval,
+        CoordinatorUrl, CaFile, ClientCertificateFile, ClientKeyFile, Pool, RegistrationToken, RegistrationTokenFile, Insecure, HeartbeatInterval,
         ReconnectBackoffMin, ReconnectBackoffMax, StateDir, RootDir, LogFormat,
     ];
 

@@ -1,5 +1,5 @@
+using Grpc.Core;
 using ImmutableInfra.Agent.Configuration;
-using ImmutableInfra.Grpc;
 
 namespace ImmutableInfra.Agent.Coordination;
 
@@ -8,5 +8,5 @@ internal static class BearerCredentials
 {
     public const string HeaderName = "authorization";
 
-    public static Metadata For(Enrollment enrollment) => new Metadata().Add(HeaderName, "Bearer " + enrollment.Credential);
+    public static Metadata For(Enrollment enrollment) => new() { { HeaderName, "Bearer " + enrollment.Credential } };
 }

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using ImmutableInfra.Agent.Configuration;
 using ImmutableInfra.Contract.V1;
-using ImmutableInfra.Grpc;
+using Grpc.Core;
 using Microsoft.Extensions.Logging;
 
 namespace ImmutableInfra.Agent.Coordination;
@@ -12,7 +12,7 @@ namespace ImmutableInfra.Agent.Coordination;
 /// are retried with backoff; refusals end the provision as FAILED.
 /// </summary>
 internal sealed class BootstrapDataFetcher(
-    AgentServiceClient client,
+    AgentService.AgentServiceClient client,
     CredentialStore credentials,
     CoordinationOptions options,
     LinkStatus status,
@@ -37,7 +37,7 @@ internal sealed class BootstrapDataFetcher(
                 {
                     using var call = client.FetchBootstrapDataAsync(
                         new FetchBootstrapDataRequest { MachineUid = provision.MachineUid },
-                        new CallOptions(BearerCredentials.For(enrollment), timeProvider.GetUtcNow() + options.UnaryCallTimeout, cancellationToken));
+                        new CallOptions(BearerCredentials.For(enrollment), timeProvider.GetUtcNow().UtcDateTime + options.UnaryCallTimeout, cancellationToken));
                     var response = await call.ResponseAsync.ConfigureAwait(false);
                     return Verify(provision, response);
                 }

@@ -1,4 +1,4 @@
-using ImmutableInfra.Grpc;
+using Grpc.Core;
 
 namespace ImmutableInfra.Agent.Coordination;
 
@@ -10,8 +10,21 @@ internal static class CallFailure
         var detail = exception.Status.Detail;
         var reason = detail.Length > 0 ? $"{exception.StatusCode}: {detail}" : exception.StatusCode.ToString();
 
-        // The transport reports a refused server certificate only as "SSL connection could not be
-        // established"; say what that means for an agent with a pinned CA.
+        // The client says only "Error connecting to subchannel." for a refused or timed-out connection: the socket's
+        // own error (kept as the status' debug exception) is what an operator can act on.
+        var cause = exception.Status.DebugException;
+        while (cause?.InnerException is not null)
+        {
+            cause = cause.InnerException;
+        }
+
+        if (cause is not null && !detail.Contains(cause.Message, StringComparison.Ordinal))
+        {
+            reason += $" ({cause.Message})";
+        }
+
+        // A refused server certificate shows only as "SSL connection could not be established"; say what that
+        // means for an agent with a pinned CA.
         return detail.Contains("SSL", StringComparison.Ordinal)
             ? reason + " (TLS handshake failed: the coordinator's certificate must chain to the CA in caFile and name the host in coordinatorUrl)"
             : reason;

@@ -35,6 +35,15 @@ internal sealed record CoordinationOptions
     /// </summary>
     public TimeSpan MinProgressInterval { get; init; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>Bound on opening a TCP (and TLS) connection to the coordinator.</summary>
+    public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Idle time on an open stream before an HTTP/2 ping checks that the coordinator is still there.</summary>
+    public TimeSpan KeepAlivePingDelay { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>How long a ping may go unanswered before the connection (and the stream) counts as dead.</summary>
+    public TimeSpan KeepAlivePingTimeout { get; init; } = TimeSpan.FromSeconds(20);
+
     /// <summary>Largest message accepted from the coordinator: bootstrap data (4 MiB at most) plus its envelope.</summary>
     public int MaxReceiveMessageBytes { get; init; } = 8 * 1024 * 1024;
 
@@ -58,6 +67,9 @@ internal sealed record CoordinationOptions
         Positive(RejectedRegistrationRetry, nameof(RejectedRegistrationRetry), problems);
         Positive(InventoryRefreshInterval, nameof(InventoryRefreshInterval), problems);
         Positive(HealthyStreamDuration, nameof(HealthyStreamDuration), problems);
+        Positive(ConnectTimeout, nameof(ConnectTimeout), problems);
+        Positive(KeepAlivePingDelay, nameof(KeepAlivePingDelay), problems);
+        Positive(KeepAlivePingTimeout, nameof(KeepAlivePingTimeout), problems);
         if (MinProgressInterval < TimeSpan.Zero)
         {
             problems.Add($"{nameof(MinProgressInterval)} must not be negative");

@@ -1,17 +1,19 @@
+using System.Net.Security;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using Grpc.Net.Client;
 using ImmutableInfra.Agent.Configuration;
-using ImmutableInfra.Grpc;
 
 namespace ImmutableInfra.Agent.Coordination;
 
 /// <summary>
 /// Builds the one channel to the coordinator: TLS trusting only the CA bundle from caFile (the system
-/// store when no caFile is set), or plaintext h2c when — and only when — the config says insecure.
+/// store when no caFile is set), with this host's client certificate when one is configured, or
+/// plaintext h2c when — and only when — the config says insecure.
 /// </summary>
 internal static class CoordinatorChannelFactory
 {
-    public static GrpcChannel Create(AgentOptions options, CoordinationOptions coordination, TimeProvider timeProvider)
+    public static GrpcChannel Create(AgentOptions options, CoordinationOptions coordination)
     {
         var url = options.CoordinatorUrl;
         if (url.Scheme == Uri.UriSchemeHttp && !options.Insecure)
@@ -19,18 +21,64 @@ internal static class CoordinatorChannelFactory
             throw new InvalidOperationException($"coordinatorUrl {url} is plaintext but insecure is not set.");
         }
 
-        var channelOptions = new GrpcChannelOptions
+        var handler = new SocketsHttpHandler
         {
-            MaxReceiveMessageSize = coordination.MaxReceiveMessageBytes,
-            MaxSendMessageSize = coordination.MaxSendMessageBytes,
-            TimeProvider = timeProvider,
+            ConnectTimeout = coordination.ConnectTimeout,
+            // The Sync stream lives for days: pings notice a peer that vanished without a FIN.
+            KeepAlivePingDelay = coordination.KeepAlivePingDelay,
+            KeepAlivePingTimeout = coordination.KeepAlivePingTimeout,
+            KeepAlivePingPolicy = HttpKeepAlivePingPolicy.WithActiveRequests,
+            PooledConnectionIdleTimeout = Timeout.InfiniteTimeSpan,
+            AutomaticDecompression = System.Net.DecompressionMethods.None,
+            UseCookies = false,
+            UseProxy = false,
+            AllowAutoRedirect = false,
         };
-        if (url.Scheme == Uri.UriSchemeHttps && options.CaFile is { } caFile)
+        if (url.Scheme == Uri.UriSchemeHttps)
         {
-            channelOptions.TrustedCaCertificates = LoadCaBundle(caFile);
+            handler.SslOptions = SslOptions(options);
         }
 
-        return GrpcChannel.ForAddress(url, channelOptions);
+        return GrpcChannel.ForAddress(url, new GrpcChannelOptions
+        {
+            HttpHandler = handler,
+            DisposeHttpClient = true,
+            MaxReceiveMessageSize = coordination.MaxReceiveMessageBytes,
+            MaxSendMessageSize = coordination.MaxSendMessageBytes,
+            // Retries are the link's own (backoff with jitter, see ReconnectBackoff); none inside the channel.
+            MaxRetryAttempts = 0,
+        });
+    }
+
+    private static SslClientAuthenticationOptions SslOptions(AgentOptions options)
+    {
+        var ssl = new SslClientAuthenticationOptions { ApplicationProtocols = [SslApplicationProtocol.Http2] };
+        if (options.ClientCertificateFile is { } certificateFile)
+        {
+            ssl.ClientCertificates = [LoadClientCertificate(certificateFile, options.ClientKeyFile ?? certificateFile)];
+        }
+
+        if (options.CaFile is { } caFile)
+        {
+            var trusted = LoadCaBundle(caFile);
+            ssl.RemoteCertificateValidationCallback = (_, certificate, _, errors) => CaPinning.Validate(certificate, errors, trusted);
+        }
+
+        return ssl;
+    }
+
+    private static X509Certificate2 LoadClientCertificate(string certificateFile, string keyFile)
+    {
+        try
+        {
+            using var pem = X509Certificate2.CreateFromPemFile(certificateFile, keyFile);
+            // An ephemeral PEM key cannot be used by SslStream on every platform; a PKCS#12 round trip can.
+            return X509CertificateLoader.LoadPkcs12(pem.Export(X509ContentType.Pkcs12), password: null);
+        }
+        catch (CryptographicException e)
+        {
+            throw new InvalidOperationException($"clientCertificateFile {certificateFile} / clientKeyFile {keyFile} is not a PEM certificate with its key: {e.Message}", e);
+        }
     }
 
     private static X509Certificate2Collection LoadCaBundle(string path)

@@ -1,5 +1,5 @@
 using ImmutableInfra.Agent.Configuration;
-using ImmutableInfra.Grpc;
+using Grpc.Core;
 using Microsoft.Extensions.Logging;
 
 namespace ImmutableInfra.Agent.Coordination;

@@ -2,7 +2,7 @@ using ImmutableInfra.Agent.Configuration;
 using ImmutableInfra.Agent.Inventory;
 using ImmutableInfra.Agent.Platform;
 using ImmutableInfra.Contract.V1;
-using ImmutableInfra.Grpc;
+using Grpc.Core;
 using Microsoft.Extensions.Logging;
 
 namespace ImmutableInfra.Agent.Coordination;
@@ -15,7 +15,7 @@ namespace ImmutableInfra.Agent.Coordination;
 internal sealed class Enroller(
     AgentOptions options,
     CoordinationOptions coordination,
-    AgentServiceClient client,
+    AgentService.AgentServiceClient client,
     CredentialStore credentials,
     HostInventoryReader inventoryReader,
     HostRoot root,
@@ -90,7 +90,7 @@ internal sealed class Enroller(
 
         CoordinationLog.Registering(logger, options.Pool, request.Identity.SystemUuid, request.Identity.Macs.Count, inventory.Fingerprint);
 
-        using var call = client.RegisterAsync(request, new CallOptions(Deadline: timeProvider.GetUtcNow() + coordination.UnaryCallTimeout, CancellationToken: cancellationToken));
+        using var call = client.RegisterAsync(request, new CallOptions(deadline: timeProvider.GetUtcNow().UtcDateTime + coordination.UnaryCallTimeout, cancellationToken: cancellationToken));
         var response = await call.ResponseAsync.ConfigureAwait(false);
         if (response.Credential.Length == 0 || response.Namespace.Length == 0 || response.InventoryName.Length == 0)
         {

@@ -3,7 +3,7 @@ using ImmutableInfra.Agent.Configuration;
 using ImmutableInfra.Agent.Inventory;
 using ImmutableInfra.Agent.Platform;
 using ImmutableInfra.Contract.V1;
-using ImmutableInfra.Grpc;
+using Grpc.Core;
 using Microsoft.Extensions.Logging;
 
 namespace ImmutableInfra.Agent.Coordination;
@@ -18,7 +18,7 @@ namespace ImmutableInfra.Agent.Coordination;
 /// channel's HTTP/2 keep-alive pings and by writes failing.
 /// </remarks>
 internal sealed class SyncSession(
-    AgentServiceClient client,
+    AgentService.AgentServiceClient client,
     ObservedStateTracker tracker,
     DesiredStateConverger converger,
     HostInventoryReader inventoryReader,
@@ -38,7 +38,7 @@ internal sealed class SyncSession(
     public async Task RunAsync(Enrollment enrollment, CancellationToken cancellationToken)
     {
         using var streamCts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        using var call = client.Sync(new CallOptions(BearerCredentials.For(enrollment), Deadline: null, streamCts.Token));
+        using var call = client.Sync(new CallOptions(BearerCredentials.For(enrollment), deadline: null, streamCts.Token));
         var inventory = ReadInventory();
         var (state, _) = tracker.Snapshot();
         await WriteHelloAsync(call.RequestStream, new SyncHello
@@ -79,7 +79,7 @@ internal sealed class SyncSession(
         }
         catch (RpcException e) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
-            throw new RpcException(new Status(StatusCode.DeadlineExceeded, $"the coordinator did not take the stream's hello within {DurationText.Format(options.UnaryCallTimeout)}"), e);
+            throw new RpcException(new Status(StatusCode.DeadlineExceeded, $"the coordinator did not take the stream's hello within {DurationText.Format(options.UnaryCallTimeout)}", e));
         }
     }
 

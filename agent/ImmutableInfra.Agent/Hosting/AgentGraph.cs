@@ -6,7 +6,7 @@ using ImmutableInfra.Agent.Platform;
 using ImmutableInfra.Agent.Reset;
 using ImmutableInfra.Agent.Vip;
 using ImmutableInfra.Contract.V1;
-using ImmutableInfra.Grpc;
+using Grpc.Net.Client;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -37,7 +37,7 @@ internal sealed class AgentGraph : IDisposable
         var vipOptions = seams.Vip ?? DefaultVipOptions(new HostRoot(options.RootDir));
         vipOptions.Validate();
         var time = seams.Time ?? TimeProvider.System;
-        Channel = CoordinatorChannelFactory.Create(options, coordination, time);
+        Channel = CoordinatorChannelFactory.Create(options, coordination);
         try
         {
             var root = new HostRoot(options.RootDir);
@@ -56,7 +56,7 @@ internal sealed class AgentGraph : IDisposable
             var status = new AgentStatus(notifier);
 
             Func<double> random = Jitter.Sample;
-            var client = new AgentServiceClient(Channel);
+            var client = new AgentService.AgentServiceClient(Channel);
             _heap = new IdleHeapRelease(time, seams.ReleaseHeap ?? IdleHeapRelease.CollectAndDecommit);
             var link = new LinkStatus(status, _heap);
             var convergedStore = new ConvergedStateStore(options.StateDir);

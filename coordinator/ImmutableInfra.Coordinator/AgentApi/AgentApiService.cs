@@ -7,22 +7,23 @@ using ImmutableInfra.Coordinator.Controllers;
 using ImmutableInfra.Coordinator.Hosting;
 using ImmutableInfra.Coordinator.Hosts;
 using ImmutableInfra.Coordinator.Observability;
-using ImmutableInfra.Grpc;
+using Grpc.Core;
+using ImmutableInfra.Coordinator.AgentApi.Interceptors;
 using ImmutableInfra.Kubernetes.Cache;
 using ImmutableInfra.Kubernetes.Client;
 using ImmutableInfra.Kubernetes.Objects;
 using Microsoft.Extensions.Logging;
 using ApiHostInventory = ImmutableInfra.Api.V1Beta1.HostInventory;
-using Status = ImmutableInfra.Grpc.Status;
+using Status = Grpc.Core.Status;
 
 namespace ImmutableInfra.Coordinator.AgentApi;
 
 /// <summary>
-/// The agent API (proto/immutableinfra/agent/v1): Register with the pool token, Sync with the per-host
-/// credential, FetchBootstrapData for the caller's own claim only. Any replica serves any host: all it
+/// The agent API (proto/immutableinfra/agent/v1): Register, Sync and FetchBootstrapData, each already authenticated
+/// and scoped to its pool or host by <see cref="AgentCredentialInterceptor"/>. Any replica serves any host: all it
 /// needs is on the host's object. It writes only when a host's facts change, never per heartbeat.
 /// </summary>
-internal sealed partial class AgentApiService : AgentServiceBase, IDisposable
+internal sealed partial class AgentApiService : AgentService.AgentServiceBase, IDisposable
 {
     private readonly ResourceCaches _caches;
     private readonly HostStatusWriter _writer;
@@ -77,22 +78,14 @@ internal sealed partial class AgentApiService : AgentServiceBase, IDisposable
         }
 
         var ct = context.CancellationToken;
-        var (poolNamespace, poolName) = SplitPool(request.Pool);
+        var pool = context.Pool();
+        var poolNamespace = pool.Metadata.Namespace!;
         var identity = request.Identity ?? throw Invalid("identity is required");
         var uuid = identity.SystemUuid.Trim().ToLowerInvariant();
         var macs = identity.Macs.Select(m => m.Trim().ToLowerInvariant()).Where(m => m.Length > 0).Distinct().ToList();
         if (uuid.Length == 0 && macs.Count == 0)
         {
             throw Invalid("identity needs a system UUID or at least one MAC address");
-        }
-
-        var pool = _caches.PoolCache.Get(poolNamespace, poolName)
-            ?? throw new RpcException(new Status(StatusCode.NotFound, $"pool {poolNamespace}/{poolName} does not exist"));
-        if (!await PoolTokens.VerifyAsync(_caches.Secrets, pool, request.RegistrationToken, ct).ConfigureAwait(false))
-        {
-            CoordinatorMetrics.AgentApiRejections.Add(1, new KeyValuePair<string, object?>("reason", "bad_token"));
-            RegistrationRejected(_logger, request.Pool, "registration token does not match the pool's");
-            throw new RpcException(new Status(StatusCode.Unauthenticated, "registration token does not match the pool's"));
         }
 
         var keys = new List<string>();
@@ -142,13 +135,12 @@ internal sealed partial class AgentApiService : AgentServiceBase, IDisposable
         }, offline: null, ct).ConfigureAwait(false)
             ?? throw new RpcException(new Status(StatusCode.Unavailable, "the host record disappeared during registration; retry"));
         Registered(_logger, poolNamespace, name, matches.Count == 0);
-        CoordinatorMetrics.Registrations.Add(1);
         return new RegisterResponse { Namespace = poolNamespace, InventoryName = written.Metadata.Name, Credential = credential, Settings = Settings };
     }
 
     public override async Task Sync(IAsyncStreamReader<AgentMessage> requestStream, IServerStreamWriter<CoordinatorMessage> responseStream, ServerCallContext context)
     {
-        var host = await AuthenticateAsync(context).ConfigureAwait(false);
+        var host = context.Host();
         var hostKey = CacheKeys.Of(host);
         if (!await requestStream.MoveNext(context.CancellationToken).ConfigureAwait(false) || requestStream.Current.BodyCase != AgentMessage.BodyOneofCase.Hello)
         {
@@ -156,14 +148,12 @@ internal sealed partial class AgentApiService : AgentServiceBase, IDisposable
         }
 
         var hello = requestStream.Current.Hello;
-        if (hello.Namespace != host.Metadata.Namespace || hello.InventoryName != host.Metadata.Name)
+        if (_streams.Draining)
         {
-            CoordinatorMetrics.AgentApiRejections.Add(1, new KeyValuePair<string, object?>("reason", "other_host"));
-            throw new RpcException(new Status(StatusCode.PermissionDenied, "a host may only sync its own record"));
+            throw Stopping();
         }
 
         using var stream = _streams.Open(hostKey, context.CancellationToken);
-        CoordinatorMetrics.OpenStreams.Add(1);
         var writeLock = new SemaphoreSlim(1, 1);
         try
         {
@@ -206,9 +196,12 @@ internal sealed partial class AgentApiService : AgentServiceBase, IDisposable
         {
             throw new RpcException(new Status(StatusCode.Aborted, "a newer stream of this host replaced this one"));
         }
+        catch (OperationCanceledException) when (_streams.Draining && !context.CancellationToken.IsCancellationRequested)
+        {
+            throw Stopping();
+        }
         finally
         {
-            CoordinatorMetrics.OpenStreams.Add(-1);
             _streams.Close(stream);
             writeLock.Dispose();
             if (!stream.Replaced)
@@ -220,26 +213,23 @@ internal sealed partial class AgentApiService : AgentServiceBase, IDisposable
 
     public override async Task<BootstrapData> FetchBootstrapData(FetchBootstrapDataRequest request, ServerCallContext context)
     {
-        var host = await AuthenticateAsync(context).ConfigureAwait(false);
-        var claim = host.Status?.Claim;
-        if (claim?.MachineRef?.Uid != request.MachineUid || claim.Released == true || request.MachineUid.Length == 0)
-        {
-            CoordinatorMetrics.AgentApiRejections.Add(1, new KeyValuePair<string, object?>("reason", "other_machine"));
-            throw new RpcException(new Status(StatusCode.PermissionDenied, "a host may only fetch the bootstrap data of the machine that claimed it"));
-        }
+        // The credential interceptor made sure the call is the host's own and names its own claim.
+        var host = context.Host();
+        var claim = host.Status!.Claim!;
+        var machine = claim.MachineRef!;
 
         // Usually the bytes the Provision was just hashed from, held by this host's stream on this replica: one Secret
         // read per delivery instead of two. Otherwise (another replica sent it, or it was held too long) read again.
         var data = _streams.TakeBootstrap(CacheKeys.Of(host), request.MachineUid, _time.GetUtcNow())
-            ?? await _desired.ReadAsync(claim.MachineRef.Namespace, claim.BootstrapDataSecret, context.CancellationToken).ConfigureAwait(false)
+            ?? await _desired.ReadAsync(machine.Namespace, claim.BootstrapDataSecret, context.CancellationToken).ConfigureAwait(false)
             ?? throw new RpcException(new Status(StatusCode.NotFound, "the machine's bootstrap data Secret does not exist (yet)"));
         data.Metadata = DesiredStateBuilder.Metadata(host, claim);
-        if (_caches.MachineCache.Get(claim.MachineRef.Namespace, claim.MachineRef.Name!) is { Metadata.CreationTimestamp: { } created })
+        if (_caches.MachineCache.Get(machine.Namespace, machine.Name!) is { Metadata.CreationTimestamp: { } created })
         {
             CoordinatorMetrics.CreationToDelivery.Record((_time.GetUtcNow() - created).TotalSeconds);
         }
 
-        BootstrapDelivered(_logger, host.Metadata.Namespace, host.Metadata.Name, claim.MachineRef.Name);
+        BootstrapDelivered(_logger, host.Metadata.Namespace, host.Metadata.Name, machine.Name);
         return data;
     }
 
@@ -347,43 +337,6 @@ internal sealed partial class AgentApiService : AgentServiceBase, IDisposable
         }
     }
 
-    private async Task<MachineInventory> AuthenticateAsync(ServerCallContext context)
-    {
-        var authorization = context.RequestHeaders.GetValue("authorization");
-        if (authorization is null || !authorization.StartsWith("Bearer ", StringComparison.Ordinal))
-        {
-            throw new RpcException(new Status(StatusCode.Unauthenticated, "a host credential (authorization: Bearer) is required"));
-        }
-
-        var credential = authorization["Bearer ".Length..].Trim();
-        if (!HostCredential.TryParse(credential, out var namespaceName, out var name))
-        {
-            throw new RpcException(new Status(StatusCode.Unauthenticated, "the credential is not a host credential"));
-        }
-
-        var host = _caches.HostCache.Get(namespaceName, name);
-        if (host is null || !HostCredential.Matches(credential, host.Status?.CredentialHash))
-        {
-            // The cache may lag a registration that just happened: look once at the source.
-            try
-            {
-                host = await _caches.Hosts.GetAsync(namespaceName, name, context.CancellationToken).ConfigureAwait(false);
-            }
-            catch (KubeNotFoundException)
-            {
-                host = null;
-            }
-        }
-
-        if (host is null || !HostCredential.Matches(credential, host.Status?.CredentialHash))
-        {
-            CoordinatorMetrics.AgentApiRejections.Add(1, new KeyValuePair<string, object?>("reason", "bad_credential"));
-            throw new RpcException(new Status(StatusCode.Unauthenticated, "unknown or revoked host credential; register again"));
-        }
-
-        return host;
-    }
-
     private async Task CreateHostAsync(
         MachineInventoryPool pool, string name, string uuid, List<string> macs, List<string> identityKeys, string serial, RegisterRequest request, CancellationToken ct)
     {
@@ -435,18 +388,9 @@ internal sealed partial class AgentApiService : AgentServiceBase, IDisposable
             ? _streams.IsOpen(CacheKeys.Of(host))
             : ReplicaLeases.IsAlive(_caches, _caches.CoordinatorNamespace, replica, _time.GetUtcNow(), out _));
 
-    private static (string Namespace, string Name) SplitPool(string pool)
-    {
-        var slash = pool.IndexOf('/', StringComparison.Ordinal);
-        if (slash <= 0 || slash == pool.Length - 1 || pool.IndexOf('/', slash + 1) >= 0)
-        {
-            throw Invalid($"pool must be \"namespace/name\", got \"{pool}\"");
-        }
-
-        return (pool[..slash], pool[(slash + 1)..]);
-    }
-
     private static RpcException Invalid(string message) => new(new Status(StatusCode.InvalidArgument, message));
+
+    private static RpcException Stopping() => new(new Status(StatusCode.Unavailable, "this coordinator replica is stopping; reconnect"));
 
     private static async Task SendAsync(IServerStreamWriter<CoordinatorMessage> writer, SemaphoreSlim writeLock, CoordinatorMessage message, CancellationToken ct)
     {
@@ -463,9 +407,6 @@ internal sealed partial class AgentApiService : AgentServiceBase, IDisposable
 
     [LoggerMessage(EventId = 5101, Level = LogLevel.Information, Message = "Host {Namespace}/{Host} registered (new: {New})")]
     private static partial void Registered(ILogger logger, string @namespace, string host, bool @new);
-
-    [LoggerMessage(EventId = 5102, Level = LogLevel.Warning, Message = "Registration to pool {Pool} rejected: {Reason}")]
-    private static partial void RegistrationRejected(ILogger logger, string pool, string reason);
 
     [LoggerMessage(EventId = 5103, Level = LogLevel.Error, Message = "Refused a second agent presenting the identity of connected host {Namespace}/{Host}")]
     private static partial void DuplicateIdentity(ILogger logger, string @namespace, string host);

@@ -11,10 +11,20 @@ internal sealed class AgentStreamRegistry
 {
     private readonly ConcurrentDictionary<string, AgentStream> _streams = new(StringComparer.Ordinal);
 
+    private volatile bool _draining;
+
     public int Count => _streams.Count;
+
+    /// <summary>Set once the replica stops: no stream opens any more.</summary>
+    public bool Draining => _draining;
 
     public AgentStream Open(string hostKey, CancellationToken callToken)
     {
+        if (_draining)
+        {
+            throw new InvalidOperationException("the replica is stopping");
+        }
+
         var stream = new AgentStream(hostKey, callToken);
         _streams.AddOrUpdate(hostKey, stream, (_, older) =>
         {
@@ -22,6 +32,16 @@ internal sealed class AgentStreamRegistry
             return stream;
         });
         return stream;
+    }
+
+    /// <summary>Stops taking streams and ends every open one (the replica is stopping; its agents reconnect elsewhere).</summary>
+    public void EndAll()
+    {
+        _draining = true;
+        foreach (var stream in _streams.Values)
+        {
+            stream.End();
+        }
     }
 
     public void Close(AgentStream stream) => _streams.TryRemove(new KeyValuePair<string, AgentStream>(stream.HostKey, stream));

@@ -27,7 +27,15 @@ internal static class CoordinatorCommandLine
             return ExitCodes.Usage;
         }
 
-        return await parsed.InvokeAsync(new InvocationConfiguration { Output = output, Error = error }).ConfigureAwait(false);
+        // serve stops gracefully through its host's lifetime, which takes SIGTERM and SIGINT itself; the
+        // command line's own handling would end the process after two seconds, mid-drain.
+        var configuration = new InvocationConfiguration { Output = output, Error = error };
+        if (parsed.CommandResult.Command.Name == "serve")
+        {
+            configuration.ProcessTerminationTimeout = null;
+        }
+
+        return await parsed.InvokeAsync(configuration).ConfigureAwait(false);
     }
 
     /// <summary>Parses "host:port", ":port" or "[v6]:port" into an endpoint; the name of the flag goes into the error.</summary>

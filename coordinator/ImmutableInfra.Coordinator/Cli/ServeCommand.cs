@@ -54,6 +54,7 @@ internal static class ServeCommand
                     ApiQps = parse.GetValue(apiQps),
                     ApiBurst = parse.GetValue(apiBurst),
                     ApiRateLimit = ParseRateLimit(parse.GetValue(apiRateLimit)!),
+                    StopOnSignals = true,
                 };
                 options.Validate();
                 settings = kube.Load(parse);
@@ -71,13 +72,14 @@ internal static class ServeCommand
                 o.UseUtcTimestamp = true;
             }).SetMinimumLevel(LogLevel.Information));
             await using var server = await CoordinatorServer.StartAsync(settings, options, loggers, ct: ct).ConfigureAwait(false);
-            await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"serving agents on {server.AgentApiAddress}")).ConfigureAwait(false);
-            try
+            await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"serving agents on {server.AgentApiAddress}, metrics on {server.HttpAddress}")).ConfigureAwait(false);
+            // SIGTERM and SIGINT reach the host's lifetime; a loop failing for good stops the replica too.
+            await Task.WhenAny(server.StopRequested, server.Completion).ConfigureAwait(false);
+            await server.StopAsync().ConfigureAwait(false);
+            if (server.Completion.IsFaulted)
             {
-                await server.Completion.WaitAsync(ct).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
+                await error.WriteLineAsync($"error: {server.Completion.Exception?.InnerException?.Message}").ConfigureAwait(false);
+                return ExitCodes.Failed;
             }
 
             return ExitCodes.Ok;

@@ -25,6 +25,9 @@ internal sealed record CoordinatorOptions
     /// <summary>Run the controllers only while holding the leader Lease. Off only to prove claims stay atomic without it.</summary>
     public bool LeaderElect { get; init; } = true;
 
+    /// <summary>Stop on SIGTERM and SIGINT (the <c>serve</c> command); replicas hosted in the lab or tests leave signals to their program.</summary>
+    public bool StopOnSignals { get; init; }
+
     /// <summary>Run controllers at all (a replica may serve only agents).</summary>
     public bool RunControllers { get; init; } = true;
 
@@ -59,6 +62,9 @@ internal sealed record CoordinatorOptions
     /// <summary>When <see cref="ApiQps"/>/<see cref="ApiBurst"/> apply; see <see cref="ApiRateLimit"/>.</summary>
     public ApiRateLimit ApiRateLimit { get; init; } = ApiRateLimit.Auto;
 
+    /// <summary>Sizes, deadlines and connection limits of the agent API.</summary>
+    public AgentApiLimits AgentApiLimits { get; init; } = new();
+
     /// <summary>Throws with the field's name when a setting cannot work.</summary>
     public void Validate()
     {
@@ -82,6 +88,7 @@ internal sealed record CoordinatorOptions
         Require(ReconcileConcurrency is >= 1 and <= 64, "reconcile-concurrency", "must be 1-64");
         Require(ApiQps > 0 && ApiBurst >= 1, "api-qps", "must be positive");
         Require(Enum.IsDefined(ApiRateLimit), "kube-api-rate-limit", "must be auto, always or off");
+        AgentApiLimits.Validate();
     }
 }
 

@@ -1,11 +1,15 @@
 using System.Net;
+using System.Security.Cryptography.X509Certificates;
+using Grpc.Health.V1;
+using Grpc.HealthCheck;
+using ImmutableInfra.Contract.V1;
 using ImmutableInfra.Coordinator.AgentApi;
+using ImmutableInfra.Coordinator.AgentApi.Interceptors;
 using ImmutableInfra.Coordinator.Caching;
 using ImmutableInfra.Coordinator.ControlPlaneVip;
 using ImmutableInfra.Coordinator.Controllers;
 using ImmutableInfra.Coordinator.Hosts;
 using ImmutableInfra.Coordinator.Observability;
-using ImmutableInfra.Grpc.Server;
 using ImmutableInfra.Kubernetes.Client;
 using ImmutableInfra.Kubernetes.Config;
 using ImmutableInfra.Kubernetes.LeaderElection;
@@ -13,6 +17,7 @@ using ImmutableInfra.Kubernetes.Objects;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -23,6 +28,8 @@ namespace ImmutableInfra.Coordinator.Hosting;
 /// <summary>
 /// One coordinator replica: watch caches, the agent API (every replica), the controllers (the leader
 /// only, or every replica without leader election), its replica Lease, and /metrics, /healthz, /readyz.
+/// One WebApplication serves the agent API (gRPC over HTTP/2, TLS unless insecure, with the standard health and
+/// reflection services) and, on a port of its own, metrics and health; stopping it is graceful (see <see cref="StopAsync"/>).
 /// </summary>
 internal sealed partial class CoordinatorServer : IAsyncDisposable
 {
@@ -37,10 +44,14 @@ internal sealed partial class CoordinatorServer : IAsyncDisposable
     private FleetGauges? _fleet;
     private CancellationTokenSource? _leading;
     private Task _controllers = Task.CompletedTask;
-    private GrpcServer? _grpc;
-    private WebApplication? _http;
+    private readonly HealthServiceImpl _health = new();
+    private readonly TaskCompletionSource _stopRequested = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private WebApplication? _web;
+    private ListenOptions? _agentListener;
+    private ListenOptions? _httpListener;
     private AgentApiService? _agentApi;
     private volatile bool _ready;
+    private int _stopping;
 
     private CoordinatorServer(KubeConnectionSettings settings, CoordinatorOptions options, ILoggerFactory loggers, TimeProvider time)
     {
@@ -75,10 +86,13 @@ internal sealed partial class CoordinatorServer : IAsyncDisposable
     public EventRecorder Events { get; }
 
     /// <summary>The agent API's address (real port when 0 was asked for).</summary>
-    public Uri AgentApiAddress => _grpc!.Addresses[0];
+    public Uri AgentApiAddress { get; private set; } = new("http://127.0.0.1");
 
     /// <summary>The /metrics and health address.</summary>
     public Uri HttpAddress { get; private set; } = new("http://127.0.0.1");
+
+    /// <summary>Completes when the host was asked to stop (SIGTERM or SIGINT, with <see cref="CoordinatorOptions.StopOnSignals"/>).</summary>
+    public Task StopRequested => _stopRequested.Task;
 
     public bool IsLeader
     {
@@ -112,27 +126,49 @@ internal sealed partial class CoordinatorServer : IAsyncDisposable
     /// <summary>Completes when the replica stops (or one of its loops fails for good).</summary>
     public Task Completion => Task.WhenAll(_background);
 
-    public async ValueTask DisposeAsync()
+    /// <summary>
+    /// Stops gracefully, once: not ready (/readyz 503, gRPC health NOT_SERVING) at once, no new Sync streams and the
+    /// open ones ended with UNAVAILABLE (their agents reconnect to another replica), other calls given
+    /// <see cref="AgentApiLimits.DrainTimeout"/> to finish, then the controllers stopped and both Leases released.
+    /// </summary>
+    public async Task StopAsync()
     {
+        if (Interlocked.Exchange(ref _stopping, 1) == 1)
+        {
+            return;
+        }
+
         _ready = false;
-        await _stop.CancelAsync().ConfigureAwait(false);
+        _health.SetStatus(string.Empty, HealthCheckResponse.Types.ServingStatus.NotServing);
+        _health.SetStatus(AgentService.Descriptor.FullName, HealthCheckResponse.Types.ServingStatus.NotServing);
+        Stopping(_logger, Options.ReplicaId, Streams.Count);
+        Streams.EndAll();
         StopLeading();
-        if (_grpc is not null)
+        if (_web is not null)
         {
-            await _grpc.DisposeAsync().ConfigureAwait(false);
+            using var drain = new CancellationTokenSource(Options.AgentApiLimits.DrainTimeout, Time);
+            await _web.StopAsync(drain.Token).ConfigureAwait(false);
         }
 
-        if (_http is not null)
-        {
-            await _http.DisposeAsync().ConfigureAwait(false);
-        }
-
+        // The leader elector and the replica Lease release their Leases when their loops are cancelled.
+        await _stop.CancelAsync().ConfigureAwait(false);
         try
         {
-            await Task.WhenAll(_background.Append(_controllers)).WaitAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false);
+            await Task.WhenAll(_background.Append(_controllers)).WaitAsync(TimeSpan.FromSeconds(10), Time).ConfigureAwait(false);
         }
         catch (Exception e) when (e is OperationCanceledException or TimeoutException)
         {
+        }
+
+        Stopped(_logger, Options.ReplicaId);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync().ConfigureAwait(false);
+        if (_web is not null)
+        {
+            await _web.DisposeAsync().ConfigureAwait(false);
         }
 
         foreach (var (loop, _) in _loops)
@@ -174,16 +210,7 @@ internal sealed partial class CoordinatorServer : IAsyncDisposable
             Loggers.CreateLogger<ReplicaLeases>());
         _background.Add(replicaLease.RunAsync(stop));
 
-        var grpcOptions = new GrpcServerOptions { MaxConcurrentStreams = 1000, ShutdownTimeout = TimeSpan.FromSeconds(2), TimeProvider = Time };
-        grpcOptions.Endpoints.Add(new GrpcEndpointOptions
-        {
-            EndPoint = Options.AgentApiEndpoint,
-            AllowInsecure = Options.Insecure,
-            CertificatePemPath = Options.Insecure ? null : Options.TlsCertificateFile,
-            PrivateKeyPemPath = Options.Insecure ? null : Options.TlsPrivateKeyFile,
-        });
-        _grpc = await GrpcServer.StartAsync(grpcOptions, [_agentApi.BindService()], Loggers, linked.Token).ConfigureAwait(false);
-        await StartHttpAsync(linked.Token).ConfigureAwait(false);
+        await StartWebAsync(linked.Token).ConfigureAwait(false);
 
         if (!Options.RunControllers)
         {
@@ -206,6 +233,8 @@ internal sealed partial class CoordinatorServer : IAsyncDisposable
         }
 
         _ready = true;
+        _health.SetStatus(string.Empty, HealthCheckResponse.Types.ServingStatus.Serving);
+        _health.SetStatus(AgentService.Descriptor.FullName, HealthCheckResponse.Types.ServingStatus.Serving);
         Started(_logger, Options.ReplicaId, AgentApiAddress, HttpAddress);
     }
 
@@ -255,20 +284,104 @@ internal sealed partial class CoordinatorServer : IAsyncDisposable
         }
     }
 
-    private async Task StartHttpAsync(CancellationToken ct)
+    private async Task StartWebAsync(CancellationToken ct)
     {
+        var limits = Options.AgentApiLimits;
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = "immutableinfra-coordinator" });
         builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(k => k.Listen(Options.HttpEndpoint));
-        builder.Services.Configure<HostOptions>(h => h.ShutdownTimeout = TimeSpan.FromSeconds(2));
+        builder.Services.AddSingleton(Loggers);
+        if (!Options.StopOnSignals)
+        {
+            // Replicas hosted in another program (the lab, tests) leave SIGTERM and SIGINT to it.
+            builder.Services.AddSingleton<IHostLifetime, NoSignalLifetime>();
+        }
+
+        builder.Services.Configure<HostOptions>(h => h.ShutdownTimeout = limits.DrainTimeout);
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Limits.MaxConcurrentConnections = limits.MaxConcurrentConnections;
+            kestrel.Limits.MinRequestBodyDataRate = new MinDataRate(limits.MinRequestBodyBytesPerSecond, limits.MinRequestBodyGracePeriod);
+            kestrel.Limits.RequestHeadersTimeout = limits.RequestHeadersTimeout;
+            kestrel.Limits.Http2.MaxStreamsPerConnection = limits.MaxStreamsPerConnection;
+            kestrel.Limits.Http2.KeepAlivePingDelay = limits.KeepAlivePingDelay;
+            kestrel.Limits.Http2.KeepAlivePingTimeout = limits.KeepAlivePingTimeout;
+            kestrel.Listen(Options.AgentApiEndpoint, listen =>
+            {
+                listen.Protocols = HttpProtocols.Http2;
+                if (!Options.Insecure)
+                {
+                    listen.UseHttps(X509Certificate2.CreateFromPemFile(Options.TlsCertificateFile!, Options.TlsPrivateKeyFile));
+                }
+
+                _agentListener = listen;
+            });
+            kestrel.Listen(Options.HttpEndpoint, listen =>
+            {
+                listen.Protocols = HttpProtocols.Http1;
+                _httpListener = listen;
+            });
+        });
+        builder.Services.AddGrpc(grpc =>
+        {
+            grpc.MaxReceiveMessageSize = limits.MaxReceiveMessageBytes;
+            grpc.MaxSendMessageSize = limits.MaxSendMessageBytes;
+            grpc.EnableDetailedErrors = false;
+        }).AddServiceOptions<AgentApiService>(service =>
+        {
+            // Outermost first: telemetry sees every refusal, the first-message bound covers the hello's scope check.
+            service.Interceptors.Add<CallTelemetryInterceptor>();
+            service.Interceptors.Add<FirstMessageDeadlineInterceptor>();
+            service.Interceptors.Add<AgentCredentialInterceptor>();
+        });
+        builder.Services.AddGrpcReflection();
+        builder.Services.AddSingleton(_agentApi!);
+        builder.Services.AddSingleton(_health);
+        builder.Services.AddSingleton(Caches);
+        builder.Services.AddSingleton(limits);
+        builder.Services.AddSingleton(Time);
+        builder.Services.AddSingleton<CallTelemetryInterceptor>();
+        builder.Services.AddSingleton<FirstMessageDeadlineInterceptor>();
+        builder.Services.AddSingleton<AgentCredentialInterceptor>();
+
         var app = builder.Build();
+        app.Lifetime.ApplicationStopping.Register(() => _stopRequested.TrySetResult());
+        // Each listener serves only its own part: health and metrics never on the agent port, gRPC never on the HTTP port.
+        app.Use((context, next) =>
+        {
+            var plain = context.Request.Path.Value is "/metrics" or "/healthz" or "/readyz";
+            if (plain != (context.Connection.LocalPort == HttpAddress.Port))
+            {
+                context.Response.StatusCode = StatusCodes.Status404NotFound;
+                return Task.CompletedTask;
+            }
+
+            return next(context);
+        });
+        app.Use(UnaryDeadlineMiddleware.Create(limits));
+        app.MapGrpcService<AgentApiService>();
+        app.MapGrpcService<HealthServiceImpl>();
+        app.MapGrpcReflectionService();
+        MapMetricsAndHealth(app);
+        await app.StartAsync(ct).ConfigureAwait(false);
+        _web = app;
+        AgentApiAddress = LocalUri(Options.Insecure ? "http" : "https", _agentListener!.IPEndPoint!);
+        HttpAddress = LocalUri("http", _httpListener!.IPEndPoint!);
+    }
+
+    private void MapMetricsAndHealth(WebApplication app)
+    {
         app.MapMetrics("/metrics", _metrics.Registry);
         app.MapGet("/healthz", () => _background.Any(t => t.IsFaulted) ? Results.Text("a loop failed\n", statusCode: 500) : Results.Text("ok\n"));
         app.MapGet("/readyz", () => _ready && Caches.HostCache.HasSynced ? Results.Text("ok\n") : Results.Text("not ready\n", statusCode: 503));
-        await app.StartAsync(ct).ConfigureAwait(false);
-        _http = app;
-        var address = app.Urls.FirstOrDefault() ?? $"http://{Options.HttpEndpoint}";
-        HttpAddress = new Uri(address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal).Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal));
+    }
+
+    // A wildcard listen address is reachable on loopback; callers in this process and tests dial that.
+    private static Uri LocalUri(string scheme, IPEndPoint endpoint)
+    {
+        var address = endpoint.Address.Equals(IPAddress.Any) ? IPAddress.Loopback
+            : endpoint.Address.Equals(IPAddress.IPv6Any) ? IPAddress.IPv6Loopback : endpoint.Address;
+        return new Uri($"{scheme}://{new IPEndPoint(address, endpoint.Port)}");
     }
 
     [LoggerMessage(EventId = 5401, Level = LogLevel.Information, Message = "Coordinator replica {Replica} serving agents on {AgentApi}, metrics on {Http}")]
@@ -276,4 +389,18 @@ internal sealed partial class CoordinatorServer : IAsyncDisposable
 
     [LoggerMessage(EventId = 5402, Level = LogLevel.Information, Message = "Replica {Replica} leads: controllers running")]
     private static partial void Leading(ILogger logger, string replica);
+
+    [LoggerMessage(EventId = 5403, Level = LogLevel.Information, Message = "Replica {Replica} stopping: not ready, ending {Streams} Sync streams, releasing its Leases")]
+    private static partial void Stopping(ILogger logger, string replica, int streams);
+
+    [LoggerMessage(EventId = 5404, Level = LogLevel.Information, Message = "Replica {Replica} stopped")]
+    private static partial void Stopped(ILogger logger, string replica);
+
+    /// <summary>A host lifetime that leaves process signals alone.</summary>
+    private sealed class NoSignalLifetime : IHostLifetime
+    {
+        public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
 }

@@ -11,7 +11,7 @@ public sealed class CoordinatorChannelFactoryTests
     [Fact]
     public void Create_PlaintextWithoutInsecure_IsRefused()
     {
-        var error = Assert.Throws<InvalidOperationException>(() => CoordinatorChannelFactory.Create(Options("http://127.0.0.1:1"), new CoordinationOptions(), TimeProvider.System));
+        var error = Assert.Throws<InvalidOperationException>(() => CoordinatorChannelFactory.Create(Options("http://127.0.0.1:1"), new CoordinationOptions()));
         Assert.Contains("insecure", error.Message, StringComparison.Ordinal);
     }
 
@@ -22,7 +22,7 @@ public sealed class CoordinatorChannelFactoryTests
         var caFile = dir.Combine("ca.pem");
         File.WriteAllText(caFile, "not a certificate\n");
 
-        var error = Assert.Throws<InvalidOperationException>(() => CoordinatorChannelFactory.Create(Options("https://127.0.0.1:1", caFile: caFile), new CoordinationOptions(), TimeProvider.System));
+        var error = Assert.Throws<InvalidOperationException>(() => CoordinatorChannelFactory.Create(Options("https://127.0.0.1:1", caFile: caFile), new CoordinationOptions()));
 
         Assert.Contains(caFile, error.Message, StringComparison.Ordinal);
     }
@@ -34,11 +34,11 @@ public sealed class CoordinatorChannelFactoryTests
         using var ca = TestCertificates.CreateCa("pinned");
         var caFile = TestCertificates.WritePem(ca, dir.Combine("ca.pem"));
 
-        using var tls = CoordinatorChannelFactory.Create(Options("https://127.0.0.1:1", caFile: caFile), new CoordinationOptions(), TimeProvider.System);
-        using var plaintext = CoordinatorChannelFactory.Create(Options("http://127.0.0.1:1", insecure: true), new CoordinationOptions(), TimeProvider.System);
+        using var tls = CoordinatorChannelFactory.Create(Options("https://127.0.0.1:1", caFile: caFile), new CoordinationOptions());
+        using var plaintext = CoordinatorChannelFactory.Create(Options("http://127.0.0.1:1", insecure: true), new CoordinationOptions());
 
-        Assert.Equal(Uri.UriSchemeHttps, tls.Address.Scheme);
-        Assert.Equal(Uri.UriSchemeHttp, plaintext.Address.Scheme);
+        Assert.Equal("127.0.0.1:1", tls.Target);
+        Assert.Equal("127.0.0.1:1", plaintext.Target);
     }
 
     [Fact]

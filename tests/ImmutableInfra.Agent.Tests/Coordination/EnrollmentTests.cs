@@ -77,7 +77,7 @@ public sealed class EnrollmentTests : IDisposable
         await using var agent = await AgentUnderTest.StartAsync(_host, address);
 
         await Eventually.TrueAsync(() => agent.Notifier.Statuses.Count(s => s.StartsWith("retrying in", StringComparison.Ordinal)) >= 2, "two retries are reported");
-        Assert.Contains(agent.Notifier.Statuses, s => s.StartsWith("retrying in", StringComparison.Ordinal) && s.Contains("Unavailable: Error connecting to the server", StringComparison.Ordinal));
+        Assert.Contains(agent.Notifier.Statuses, s => s.StartsWith("retrying in", StringComparison.Ordinal) && s.Contains("Unavailable: Error connecting to subchannel. (Connection refused", StringComparison.Ordinal));
         Assert.Contains("READY=1", agent.Notifier.Sent);
 
         await using var restarted = await FakeCoordinator.StartOnAsync(address.Port);

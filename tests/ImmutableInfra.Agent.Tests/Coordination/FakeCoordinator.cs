@@ -4,8 +4,10 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Google.Protobuf;
 using ImmutableInfra.Contract.V1;
-using ImmutableInfra.Grpc;
-using ImmutableInfra.Grpc.Server;
+using Grpc.Core;
+using ImmutableInfra.Testing;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace ImmutableInfra.Agent.Tests.Coordination;
 
@@ -14,7 +16,7 @@ namespace ImmutableInfra.Agent.Tests.Coordination;
 /// bearer credentials, records every message, sends its desired state after each hello, and can
 /// drop streams, restart on the same port, or revoke credentials.
 /// </summary>
-internal sealed class FakeCoordinator : AgentServiceBase, IAsyncDisposable
+internal sealed class FakeCoordinator : AgentService.AgentServiceBase, IAsyncDisposable
 {
     public const string Pool = "default/workers";
     public const string Token = "pool-token-9f2c7e";
@@ -25,7 +27,7 @@ internal sealed class FakeCoordinator : AgentServiceBase, IAsyncDisposable
     private readonly ConcurrentDictionary<string, BootstrapData> _bootstrapData = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<ActiveStream, bool> _streams = new();
     private readonly X509Certificate2? _certificate;
-    private GrpcServer? _server;
+    private GrpcTestHost? _server;
     private CancellationTokenSource _shutdown = new();
     private int _issued;
     private int _bootstrapFetches;
@@ -210,16 +212,8 @@ internal sealed class FakeCoordinator : AgentServiceBase, IAsyncDisposable
 
     private async Task ListenAsync(int port)
     {
-        var options = new GrpcServerOptions { ShutdownTimeout = TimeSpan.FromMilliseconds(200) };
-        options.Endpoints.Add(new GrpcEndpointOptions
-        {
-            EndPoint = new IPEndPoint(IPAddress.Loopback, port),
-            ServerCertificate = _certificate,
-            AllowInsecure = _certificate is null,
-        });
-        _server = await GrpcServer.StartAsync(options, [BindService()]);
-        var bound = _server.Addresses[0];
-        Address = new Uri($"{(_certificate is null ? "http" : "https")}://127.0.0.1:{bound.Port}");
+        _server = await GrpcTestHost.StartAsync(services => services.AddSingleton(this), app => app.MapGrpcService<FakeCoordinator>(), _certificate, port);
+        Address = _server.Address;
     }
 
     /// <summary>One open Sync stream; writes are serialised (the transport allows one at a time).</summary>

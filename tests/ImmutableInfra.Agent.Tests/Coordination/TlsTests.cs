@@ -42,7 +42,7 @@ public sealed class TlsTests : IDisposable
         // One read: the status moves on to "enrolling" again when the short test backoff ends.
         var status = string.Empty;
         await Eventually.TrueAsync(() => (status = agent.Status).StartsWith("retrying in", StringComparison.Ordinal), "the failure is reported");
-        Assert.Contains("Unavailable", status, StringComparison.Ordinal);
+        Assert.Contains("The remote certificate was rejected", status, StringComparison.Ordinal);
         Assert.Contains("TLS handshake failed: the coordinator's certificate must chain to the CA in caFile", status, StringComparison.Ordinal);
         Assert.Empty(coordinator.Registrations);
         Assert.Null(_host.Credentials.Load());
