@@ -9,13 +9,7 @@ namespace ImmutableInfra.Grpc.Benchmarks;
 /// <summary>Closed-loop load: <c>concurrency</c> workers run as fast as they can for a fixed time; the result is operations per second.</summary>
 internal static class Scenarios
 {
-    private static readonly Method<BytesValue, BytesValue> Echo =
-        ProtobufMethod.Create<BytesValue, BytesValue>(BenchReflection.Descriptor.Services[0].FindMethodByName("Echo"));
-
-    private static readonly Method<BytesValue, BytesValue> EchoStream =
-        ProtobufMethod.Create<BytesValue, BytesValue>(BenchReflection.Descriptor.Services[0].FindMethodByName("EchoStream"));
-
-    public static Task<double> GrpcUnaryAsync(GrpcChannel channel, int size, int concurrency, TimeSpan duration)
+    public static Task<double> GrpcUnaryAsync(BenchService.BenchServiceClient client, int size, int concurrency, TimeSpan duration)
     {
         var request = new BytesValue { Value = ByteString.CopyFrom(new byte[size]) };
         return RunAsync(concurrency, duration, async stop =>
@@ -23,7 +17,7 @@ internal static class Scenarios
             long count = 0;
             while (!stop.IsCancellationRequested)
             {
-                using var call = channel.UnaryCall(Echo, request);
+                using var call = client.EchoAsync(request, cancellationToken: CancellationToken.None);
                 var reply = await call.ResponseAsync;
                 if (reply.Value.Length != size)
                 {
@@ -74,51 +68,12 @@ internal static class Scenarios
         });
     }
 
-    /// <summary>Plain HttpClient speaking gRPC to our server: separates server-side cost from our client's.</summary>
-    public static Task<double> RawGrpcUnaryAsync(HttpMessageInvoker http, Uri address, int size, int concurrency, TimeSpan duration)
-    {
-        using var frame = MessageFrameWriter.Frame(new BytesValue { Value = ByteString.CopyFrom(new byte[size]) }, Echo.RequestMarshaller, int.MaxValue - 5, null);
-        var body = frame.Memory.ToArray();
-        var uri = new Uri(address, Echo.FullName);
-        return RunAsync(concurrency, duration, async stop =>
-        {
-            long count = 0;
-            var buffer = new byte[size + 64];
-            while (!stop.IsCancellationRequested)
-            {
-                var content = new ByteArrayContent(body);
-                content.Headers.TryAddWithoutValidation("Content-Type", "application/grpc");
-                using var request = new HttpRequestMessage(HttpMethod.Post, uri)
-                {
-                    Version = HttpVersion.Version20,
-                    VersionPolicy = HttpVersionPolicy.RequestVersionExact,
-                    Content = content,
-                };
-                request.Headers.TryAddWithoutValidation("te", "trailers");
-                using var response = await http.SendAsync(request, CancellationToken.None);
-                await using var stream = await response.Content.ReadAsStreamAsync(CancellationToken.None);
-                while (await stream.ReadAsync(buffer, CancellationToken.None) > 0)
-                {
-                }
-
-                if (!response.TrailingHeaders.Contains("grpc-status"))
-                {
-                    throw new InvalidOperationException("No grpc-status.");
-                }
-
-                count++;
-            }
-
-            return count;
-        });
-    }
-
-    public static Task<double> GrpcStreamAsync(GrpcChannel channel, int size, int concurrency, TimeSpan duration)
+    public static Task<double> GrpcStreamAsync(BenchService.BenchServiceClient client, int size, int concurrency, TimeSpan duration)
     {
         var message = new BytesValue { Value = ByteString.CopyFrom(new byte[size]) };
         return RunAsync(concurrency, duration, async stop =>
         {
-            using var call = channel.DuplexStreamingCall(EchoStream);
+            using var call = client.EchoStream(cancellationToken: CancellationToken.None);
             var writer = Task.Run(async () =>
             {
                 while (!stop.IsCancellationRequested)

@@ -20,6 +20,11 @@ internal static class ServeCommand
         var insecure = new Option<bool>("--insecure") { Description = "serve the agent API without TLS (lab only)" };
         var leaderElect = new Option<bool>("--leader-elect") { Description = "run controllers only while holding the leader Lease", DefaultValueFactory = _ => true };
         var grace = new Option<string>("--offline-grace-period") { Description = "a host is Offline after this long without a stream", DefaultValueFactory = _ => "2m" };
+        var shutdownDelay = new Option<string>("--shutdown-delay")
+        {
+            Description = "on SIGTERM, keep listening this long after /readyz turned 503 (Service endpoints catch up), then drain",
+            DefaultValueFactory = _ => "0s",
+        };
         var backoff = new Option<string>("--agent-max-reconnect-backoff") { Description = "the longest reconnect backoff agents use (spreads a fleet's return after an outage)", DefaultValueFactory = _ => "60s" };
         var defaults = new CoordinatorOptions();
         var apiQps = new Option<double>("--kube-api-qps") { Description = "Kubernetes API requests per second (sustained) for controllers and the agent API, when --kube-api-rate-limit applies it", DefaultValueFactory = _ => defaults.ApiQps };
@@ -32,7 +37,7 @@ internal static class ServeCommand
         apiRateLimit.AcceptOnlyFromAmong("auto", "always", "off");
         var command = new Command("serve", "run a coordinator replica (controllers on the leader, the agent API on every replica)")
         {
-            kube.Kubeconfig, kube.Context, ns, agentApi, http, cert, key, insecure, leaderElect, grace, backoff, apiQps, apiBurst, apiRateLimit,
+            kube.Kubeconfig, kube.Context, ns, agentApi, http, cert, key, insecure, leaderElect, grace, shutdownDelay, backoff, apiQps, apiBurst, apiRateLimit,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -54,6 +59,7 @@ internal static class ServeCommand
                     ApiQps = parse.GetValue(apiQps),
                     ApiBurst = parse.GetValue(apiBurst),
                     ApiRateLimit = ParseRateLimit(parse.GetValue(apiRateLimit)!),
+                    ShutdownDelay = DurationText.Parse(parse.GetValue(shutdownDelay)!, "--shutdown-delay"),
                     StopOnSignals = true,
                 };
                 options.Validate();

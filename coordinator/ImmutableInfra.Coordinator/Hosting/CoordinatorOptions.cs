@@ -28,6 +28,12 @@ internal sealed record CoordinatorOptions
     /// <summary>Stop on SIGTERM and SIGINT (the <c>serve</c> command); replicas hosted in the lab or tests leave signals to their program.</summary>
     public bool StopOnSignals { get; init; }
 
+    /// <summary>
+    /// On stop, how long the replica keeps its listeners open after it reported not ready, so the Service's endpoints
+    /// drop it before new connections would be refused (Sync streams are ended at once either way).
+    /// </summary>
+    public TimeSpan ShutdownDelay { get; init; }
+
     /// <summary>Run controllers at all (a replica may serve only agents).</summary>
     public bool RunControllers { get; init; } = true;
 
@@ -88,6 +94,7 @@ internal sealed record CoordinatorOptions
         Require(ReconcileConcurrency is >= 1 and <= 64, "reconcile-concurrency", "must be 1-64");
         Require(ApiQps > 0 && ApiBurst >= 1, "api-qps", "must be positive");
         Require(Enum.IsDefined(ApiRateLimit), "kube-api-rate-limit", "must be auto, always or off");
+        Require(ShutdownDelay >= TimeSpan.Zero && ShutdownDelay <= TimeSpan.FromMinutes(1), "shutdown-delay", "must be 0-1m");
         AgentApiLimits.Validate();
     }
 }

@@ -128,8 +128,9 @@ internal sealed partial class CoordinatorServer : IAsyncDisposable
 
     /// <summary>
     /// Stops gracefully, once: not ready (/readyz 503, gRPC health NOT_SERVING) at once, no new Sync streams and the
-    /// open ones ended with UNAVAILABLE (their agents reconnect to another replica), other calls given
-    /// <see cref="AgentApiLimits.DrainTimeout"/> to finish, then the controllers stopped and both Leases released.
+    /// open ones ended with UNAVAILABLE (their agents reconnect to another replica), the controllers stopped; after
+    /// <see cref="CoordinatorOptions.ShutdownDelay"/> the listeners close, other calls get
+    /// <see cref="AgentApiLimits.DrainTimeout"/> to finish, and both Leases are released.
     /// </summary>
     public async Task StopAsync()
     {
@@ -144,6 +145,11 @@ internal sealed partial class CoordinatorServer : IAsyncDisposable
         Stopping(_logger, Options.ReplicaId, Streams.Count);
         Streams.EndAll();
         StopLeading();
+        if (Options.ShutdownDelay > TimeSpan.Zero)
+        {
+            await Task.Delay(Options.ShutdownDelay, Time).ConfigureAwait(false);
+        }
+
         if (_web is not null)
         {
             using var drain = new CancellationTokenSource(Options.AgentApiLimits.DrainTimeout, Time);
