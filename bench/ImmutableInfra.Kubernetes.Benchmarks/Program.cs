@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using ImmutableInfra.Kubernetes.Cache;
 using ImmutableInfra.Kubernetes.Client;
-using ImmutableInfra.Kubernetes.InMemory;
+using ImmutableInfra.KubeApiServer;
 using ImmutableInfra.Kubernetes.Objects;
 using ImmutableInfra.Kubernetes.Watch;
 

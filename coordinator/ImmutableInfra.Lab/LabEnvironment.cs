@@ -5,7 +5,7 @@ using ImmutableInfra.Api.V1Beta1;
 using ImmutableInfra.Coordinator.AgentApi;
 using ImmutableInfra.Coordinator.Hosting;
 using ImmutableInfra.Kubernetes.Client;
-using ImmutableInfra.Kubernetes.InMemory;
+using ImmutableInfra.KubeApiServer;
 using ImmutableInfra.Kubernetes.Objects;
 using Microsoft.Extensions.Logging;
 

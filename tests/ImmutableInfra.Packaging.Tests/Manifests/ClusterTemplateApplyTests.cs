@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
-using ImmutableInfra.Kubernetes.InMemory;
+using ImmutableInfra.KubeApiServer;
 
 namespace ImmutableInfra.Packaging.Tests.Manifests;
 
@@ -22,11 +22,11 @@ public sealed class ClusterTemplateApplyTests : IAsyncLifetime, IDisposable
         _http = new HttpClient { BaseAddress = _server.Url };
         var crdFiles = Directory.GetFiles(Repository.Path("packaging/crds"), "*.yaml")
             .Concat(Directory.GetFiles(Path.Combine(AppContext.BaseDirectory, "Fixtures/crds"), "*.yaml"))
-            .Concat(Directory.GetFiles(Repository.Path("kubernetes/ImmutableInfra.Kubernetes.InMemory/crds"), "*.yaml"));
+            .Concat(Directory.GetFiles(Repository.Path("kubernetes/ImmutableInfra.KubeApiServer/crds"), "*.yaml"));
         foreach (var file in crdFiles)
         {
             var text = await File.ReadAllTextAsync(file);
-            if (!file.Contains("ImmutableInfra.Kubernetes.InMemory", StringComparison.Ordinal))
+            if (!file.Contains("ImmutableInfra.KubeApiServer", StringComparison.Ordinal))
             {
                 _server.RegisterCrds(text);
             }
