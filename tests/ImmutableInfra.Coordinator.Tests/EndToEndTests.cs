@@ -68,7 +68,7 @@ public sealed class EndToEndTests
         await lab.StartHostsAsync(0, count, CancellationToken.None);
         await Eventually.TrueAsync(async () => (await lab.HostsAsync(CancellationToken.None)).Count(h => h.Status?.State == HostState.Available) == count,
             Settle, "every host Available", CancellationToken.None);
-        var secretGets = new Kubernetes.InMemory.ApiAccess(LabEnvironment.CoordinatorToken, "get", string.Empty, "secrets", LabEnvironment.Namespace);
+        var secretGets = new KubeApiServer.ApiAccess(LabEnvironment.CoordinatorToken, "get", string.Empty, "secrets", LabEnvironment.Namespace);
         var before = lab.Server.AccessLog.Count(secretGets);
         var capi = new ClusterApiSimulator(lab.Api, LabEnvironment.Namespace, "economy");
         await capi.CreateClusterAsync(CancellationToken.None);
