@@ -5,6 +5,7 @@ using ImmutableInfra.Api.V1Beta1;
 using ImmutableInfra.Coordinator.AgentApi;
 using ImmutableInfra.Coordinator.Hosting;
 using ImmutableInfra.Kubernetes.Client;
+using ImmutableInfra.Kubernetes.Config;
 using ImmutableInfra.KubeApiServer;
 using ImmutableInfra.Kubernetes.Objects;
 using Microsoft.Extensions.Logging;
@@ -231,6 +232,18 @@ internal sealed record LabOptions
             throw new ArgumentException($"--hosts {Hosts} is fewer than the {ControlPlanes + Workers} machines the cluster needs");
         }
     }
+}
+
+/// <summary>Our client's connection to the lab's in-memory server (the server knows nothing of our client).</summary>
+internal static class InMemoryConnection
+{
+    public static KubeConnectionSettings ConnectionSettings(this InMemoryKubeApiServer server, string? token = null) => new()
+    {
+        Server = server.Url,
+        CertificateAuthorityPem = server.CertificateAuthorityPem,
+        Token = token,
+        Namespace = "default",
+    };
 }
 
 /// <summary>Bounded polling for the lab and its tests.</summary>

@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using ImmutableInfra.Kubernetes.Config;
 using ImmutableInfra.KubeApiServer.Crds;
 using ImmutableInfra.KubeApiServer.Http;
 using ImmutableInfra.KubeApiServer.Storage;
@@ -67,7 +66,7 @@ public sealed class InMemoryKubeApiServer : IAsyncDisposable
         }
 
         var faults = new InMemoryFaults();
-        var store = new ObjectStore(options, new KindAdmission(new CrdRegistrar(registry, time)), time);
+        var store = new ObjectStore(options, new KindAdmission(new CrdRegistrar(registry, new Schema.CelRules(), time)), time);
         faults.Attach(store);
         foreach (var ns in new[] { "default", "kube-system", "kube-public", "kube-node-lease" })
         {
@@ -91,7 +90,7 @@ public sealed class InMemoryKubeApiServer : IAsyncDisposable
         var app = builder.Build();
         var watches = new WatchStreamWriter(store, options, time);
         var accessLog = new InMemoryAccessLog();
-        var handler = new ApiRequestHandler(store, registry, faults, accessLog, options, watches, logger);
+        var handler = new ApiRequestHandler(store, registry, faults, accessLog, options, watches, time, logger);
         app.Run(handler.HandleAsync);
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
         var bookmarks = time.CreateTimer(_ => store.EmitBookmarks(), null, options.BookmarkInterval, options.BookmarkInterval);
@@ -129,15 +128,6 @@ public sealed class InMemoryKubeApiServer : IAsyncDisposable
             _store.Create(BuiltInTypes.CustomResourceDefinitions, null, document);
         }
     }
-
-    /// <summary>Connection settings for a client of this server.</summary>
-    public KubeConnectionSettings ConnectionSettings(string? token = null) => new()
-    {
-        Server = Url,
-        CertificateAuthorityPem = CertificateAuthorityPem,
-        Token = token,
-        Namespace = "default",
-    };
 
     /// <summary>Writes a kubeconfig (context <c>inmemory</c>) pointing at this server.</summary>
     public void WriteKubeConfig(string path, string? token = null) =>

@@ -1,49 +1,49 @@
 using System.Text.Json.Nodes;
+using ImmutableInfra.KubeApiServer.Schema;
 using ImmutableInfra.KubeApiServer.Storage;
+using ImmutableInfra.KubeApiServer.Tables;
 
 namespace ImmutableInfra.KubeApiServer.Crds;
 
 /// <summary>Turns stored CustomResourceDefinitions into served kinds (served versions, plural, scope, status subresource).</summary>
-internal sealed class CrdRegistrar(ResourceTypeRegistry registry, TimeProvider time)
+internal sealed class CrdRegistrar(ResourceTypeRegistry registry, CelRules cel, TimeProvider time)
 {
     private static readonly ResourceType CrdType = BuiltInTypes.CustomResourceDefinitions;
 
-    public void Admit(JsonObject crd)
+    /// <summary>Checks a CRD and fills its status; registers its kinds unless this is a dry run.</summary>
+    public void Admit(JsonObject crd, bool dryRun)
     {
         var name = crd["metadata"]?["name"]?.GetValue<string>() ?? string.Empty;
-        var spec = crd["spec"] as JsonObject ?? throw ApiError.Invalid(CrdType, name, ("spec", "FieldValueRequired", "Required value"));
-        var group = Text(spec["group"]) ?? throw ApiError.Invalid(CrdType, name, ("spec.group", "FieldValueRequired", "Required value"));
-        var names = spec["names"] as JsonObject ?? throw ApiError.Invalid(CrdType, name, ("spec.names", "FieldValueRequired", "Required value"));
-        var plural = Text(names["plural"]) ?? throw ApiError.Invalid(CrdType, name, ("spec.names.plural", "FieldValueRequired", "Required value"));
-        var kind = Text(names["kind"]) ?? throw ApiError.Invalid(CrdType, name, ("spec.names.kind", "FieldValueRequired", "Required value"));
+        var spec = crd["spec"] as JsonObject ?? throw ApiError.Invalid(CrdType, name, FieldCause.Required("spec"));
+        var group = Text(spec["group"]) ?? throw ApiError.Invalid(CrdType, name, FieldCause.Required("spec.group"));
+        var names = spec["names"] as JsonObject ?? throw ApiError.Invalid(CrdType, name, FieldCause.Required("spec.names"));
+        var plural = Text(names["plural"]) ?? throw ApiError.Invalid(CrdType, name, FieldCause.Required("spec.names.plural"));
+        var kind = Text(names["kind"]) ?? throw ApiError.Invalid(CrdType, name, FieldCause.Required("spec.names.kind"));
         var scope = Text(spec["scope"]);
         if (scope is not ("Namespaced" or "Cluster"))
         {
-            throw ApiError.Invalid(CrdType, name, ("spec.scope", "FieldValueNotSupported", $"Unsupported value: \"{scope}\": supported values: \"Cluster\", \"Namespaced\""));
+            throw ApiError.Invalid(CrdType, name, new FieldCause("spec.scope", "FieldValueNotSupported", $"Unsupported value: \"{scope}\": supported values: \"Cluster\", \"Namespaced\""));
         }
 
         if (name != $"{plural}.{group}")
         {
-            throw ApiError.Invalid(CrdType, name, ("metadata.name", "FieldValueInvalid", $"Invalid value: \"{name}\": must be spec.names.plural+\".\"+spec.group"));
+            throw ApiError.Invalid(CrdType, name, FieldCause.Invalid("metadata.name", $"\"{name}\"", "must be spec.names.plural+\".\"+spec.group"));
         }
 
         var versions = spec["versions"] as JsonArray;
         if (versions is null || versions.Count == 0)
         {
-            throw ApiError.Invalid(CrdType, name, ("spec.versions", "FieldValueRequired", "Required value: must have exactly one version marked as storage version"));
+            throw ApiError.Invalid(CrdType, name, FieldCause.Required("spec.versions", "must have exactly one version marked as storage version"));
         }
 
-        var singular = Text(names["singular"]) ?? kind.ToLowerInvariant();
-        registry.UnregisterGroupPlural(group, plural);
-        foreach (var version in versions.OfType<JsonObject>())
+        var served = Served(crd, spec, group, plural, kind, scope == "Namespaced", names, name);
+        if (!dryRun)
         {
-            if (version["served"]?.GetValue<bool>() != true || Text(version["name"]) is not { } versionName)
+            registry.UnregisterGroupPlural(group, plural);
+            foreach (var type in served)
             {
-                continue;
+                registry.Register(type);
             }
-
-            var hasStatus = version["subresources"]?["status"] is not null;
-            registry.Register(new ResourceType(group, versionName, plural, singular, kind, scope == "Namespaced", hasStatus, IsCustom: true));
         }
 
         var now = time.GetUtcNow().UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
@@ -56,6 +56,60 @@ internal sealed class CrdRegistrar(ResourceTypeRegistry registry, TimeProvider t
                 Condition("Established", "InitialNamesAccepted", "the initial names have been accepted", now)),
         };
     }
+
+    private List<ResourceType> Served(JsonObject crd, JsonObject spec, string group, string plural, string kind, bool namespaced, JsonObject names, string name)
+    {
+        _ = crd;
+        var singular = Text(names["singular"]) ?? kind.ToLowerInvariant();
+        var shortNames = Strings(names["shortNames"]);
+        var categories = Strings(names["categories"]);
+        var served = new List<ResourceType>();
+        var versions = spec["versions"]!.AsArray();
+        for (var i = 0; i < versions.Count; i++)
+        {
+            if (versions[i] is not JsonObject version || version["served"]?.GetValue<bool>() != true || Text(version["name"]) is not { } versionName)
+            {
+                continue;
+            }
+
+            var path = $"spec.versions[{i}]";
+            ObjectSchema? schema = null;
+            List<PrinterColumn> columns;
+            try
+            {
+                if (version["schema"]?["openAPIV3Schema"] is JsonObject raw)
+                {
+                    var structural = StructuralSchema.Parse(raw, $"{path}.schema.openAPIV3Schema");
+                    cel.Compile(structural, $"{path}.schema.openAPIV3Schema");
+                    schema = new ObjectSchema(structural, cel);
+                }
+
+                columns = version["additionalPrinterColumns"] is JsonArray printerColumns
+                    ? [.. printerColumns.OfType<JsonObject>().Select(PrinterColumn.FromCrd)]
+                    : [PrinterColumn.Age];
+            }
+            catch (SchemaException e)
+            {
+                throw ApiError.Invalid(CrdType, name, new FieldCause(e.Field, "FieldValueInvalid", e.Detail));
+            }
+            catch (FormatException e)
+            {
+                throw ApiError.Invalid(CrdType, name, FieldCause.Invalid($"{path}.additionalPrinterColumns", "\"jsonPath\"", e.Message));
+            }
+
+            served.Add(new ResourceType(group, versionName, plural, singular, kind, namespaced, version["subresources"]?["status"] is not null, IsCustom: true)
+            {
+                ShortNames = shortNames,
+                Categories = categories,
+                Schema = schema,
+                Columns = columns,
+            });
+        }
+
+        return served;
+    }
+
+    private static string[] Strings(JsonNode? node) => node is JsonArray array ? [.. array.Select(Text).OfType<string>()] : [];
 
     public void Unregister(JsonObject crd)
     {

@@ -15,6 +15,14 @@ internal static class YamlToJson
         return [.. stream.Documents.Select(d => Convert(d.RootNode)).OfType<JsonObject>()];
     }
 
+    /// <summary>One YAML (or JSON, a subset) document, as an apply patch or a YAML request body.</summary>
+    public static JsonNode? Document(byte[] body)
+    {
+        var stream = new YamlStream();
+        stream.Load(new StringReader(System.Text.Encoding.UTF8.GetString(body)));
+        return stream.Documents.Count == 0 ? null : Convert(stream.Documents[0].RootNode);
+    }
+
     private static JsonNode? Convert(YamlNode node) => node switch
     {
         YamlMappingNode mapping => new JsonObject(mapping.Children.Select(c => KeyValuePair.Create(((YamlScalarNode)c.Key).Value ?? string.Empty, Convert(c.Value)))),

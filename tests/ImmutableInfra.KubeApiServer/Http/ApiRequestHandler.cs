@@ -3,6 +3,7 @@ using System.Net;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using ImmutableInfra.KubeApiServer.Storage;
+using ImmutableInfra.KubeApiServer.Tables;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 
@@ -16,6 +17,7 @@ internal sealed class ApiRequestHandler(
     InMemoryAccessLog accessLog,
     InMemoryKubeApiServerOptions options,
     WatchStreamWriter watches,
+    TimeProvider time,
     ILogger logger)
 {
     private const string FlowSchemaHeader = "X-Kubernetes-PF-FlowSchema-UID";
@@ -112,6 +114,31 @@ internal sealed class ApiRequestHandler(
         var segments = (context.Request.Path.Value ?? "/").Split('/', StringSplitOptions.RemoveEmptyEntries);
         switch (segments)
         {
+            case ["version"]:
+                await WriteJsonAsync(context, 200, json => VersionInfo.Document().WriteTo(json)).ConfigureAwait(false);
+                return;
+            case ["healthz" or "readyz" or "livez", ..]:
+                context.Response.ContentType = "text/plain; charset=utf-8";
+                await context.Response.WriteAsync("ok", context.RequestAborted).ConfigureAwait(false);
+                return;
+            case ["openapi", "v2"]:
+                RequireJson(context);
+                await WriteJsonAsync(context, 200, json => OpenApiWriter.Swagger(registry.All()).WriteTo(json)).ConfigureAwait(false);
+                return;
+            case ["openapi", "v3"]:
+                RequireJson(context);
+                await WriteJsonAsync(context, 200, json => OpenApiWriter.Index(registry.All()).WriteTo(json)).ConfigureAwait(false);
+                return;
+            case ["openapi", "v3", .. var path]:
+                RequireJson(context);
+                var served = registry.All().Where(t => OpenApiWriter.PathOf(t) == string.Join('/', path)).ToList();
+                if (served.Count == 0)
+                {
+                    throw NotFound;
+                }
+
+                await WriteJsonAsync(context, 200, json => OpenApiWriter.GroupVersion(served).WriteTo(json)).ConfigureAwait(false);
+                return;
             case ["api"]:
                 await WriteJsonAsync(context, 200, DiscoveryWriter.ApiVersions).ConfigureAwait(false);
                 return;
@@ -150,60 +177,162 @@ internal sealed class ApiRequestHandler(
         }
     }
 
+    // Clients ask for OpenAPI as protobuf first and fall back to JSON on 406, as a JSON-only server answers.
+    private static void RequireJson(HttpContext context)
+    {
+        var accept = context.Request.Headers.Accept.ToString();
+        if (accept.Length > 0 && !accept.Contains("json", StringComparison.OrdinalIgnoreCase) && !accept.Contains("*/*", StringComparison.Ordinal))
+        {
+            throw new ApiError(HttpStatusCode.NotAcceptable, "NotAcceptable", "only the following media types are accepted: application/json");
+        }
+    }
+
     private async Task ServeAsync(HttpContext context, ApiRoute route)
     {
         var request = context.Request;
         var query = request.Query;
         var status = route.Subresource == "status";
-        accessLog.Record(new ApiAccess(BearerToken(context), Verb(request.Method, route.Name, query["watch"] is ["true" or "1"]), route.Type.Group,
+        var watch = IsTrue(query["watch"]);
+        accessLog.Record(new ApiAccess(BearerToken(context), Verb(request.Method, route.Name, watch), route.Type.Group,
             route.Subresource is null ? route.Type.Plural : $"{route.Type.Plural}/{route.Subresource}", route.Namespace));
+        var table = TableWriter.Wanted(request.Headers.Accept);
         switch (request.Method, route.Name)
         {
-            case ("GET", null) when query["watch"] is ["true" or "1"]:
+            case ("GET", null) when watch:
                 await watches.ServeAsync(context, route, query).ConfigureAwait(false);
                 break;
             case ("GET", null):
                 var limit = int.TryParse(query["limit"], out var l) ? l : (int?)null;
-                var page = store.List(route.Type, route.Namespace, LabelSelector.Parse(query["labelSelector"]), FieldSelector.Parse(query["fieldSelector"]), limit, NullIfEmpty(query["continue"]));
-                await WriteJsonAsync(context, 200, json => ListWriter.Write(json, route.Type, page)).ConfigureAwait(false);
+                var fields = FieldSelector.Parse(route.Type, query["fieldSelector"]);
+                var page = store.List(route.Type, route.Namespace, LabelSelector.Parse(query["labelSelector"]), fields, limit, NullIfEmpty(query["continue"]));
+                await WriteJsonAsync(context, 200, json =>
+                {
+                    if (table)
+                    {
+                        TableWriter.Write(json, route.Type, page.Items, page.ResourceVersion, page.Continue, query["includeObject"], time.GetUtcNow());
+                    }
+                    else
+                    {
+                        ListWriter.Write(json, route.Type, page);
+                    }
+                }).ConfigureAwait(false);
                 break;
             case ("GET", { } name):
-                await WriteObjectAsync(context, 200, store.Get(route.Type, route.Namespace, name)).ConfigureAwait(false);
-                break;
-            case ("POST", null):
-                var created = store.Create(route.Type, route.Namespace, await ReadBodyAsync(context).ConfigureAwait(false));
-                await WriteObjectAsync(context, 201, created).ConfigureAwait(false);
-                break;
-            case ("PUT", { } name):
-                var updated = store.Update(route.Type, route.Namespace, name, await ReadBodyAsync(context).ConfigureAwait(false), status);
-                await WriteObjectAsync(context, 200, updated).ConfigureAwait(false);
-                break;
-            case ("PATCH", { } name):
-                var contentType = request.ContentType?.Split(';')[0].Trim();
-                if (contentType != "application/merge-patch+json")
+                var item = store.Get(route.Type, route.Namespace, name);
+                if (table)
                 {
-                    throw new ApiError(HttpStatusCode.UnsupportedMediaType, "UnsupportedMediaType", $"the body of the request was in an unknown format - accepted media types include: application/merge-patch+json");
+                    await WriteJsonAsync(context, 200, json => TableWriter.Write(json, route.Type, [item], item.ResourceVersion, null, query["includeObject"], time.GetUtcNow())).ConfigureAwait(false);
+                }
+                else
+                {
+                    await WriteObjectAsync(context, 200, item).ConfigureAwait(false);
                 }
 
-                var patched = store.Patch(route.Type, route.Namespace, name, await ReadBodyAsync(context).ConfigureAwait(false), status);
-                await WriteObjectAsync(context, 200, patched).ConfigureAwait(false);
+                break;
+            case ("POST", null):
+                var createOptions = WriteOptionsOf(context, apply: false);
+                var created = store.Create(route.Type, route.Namespace, await ReadObjectAsync(context, route.Type).ConfigureAwait(false), createOptions);
+                await WriteObjectAsync(context, 201, created, createOptions).ConfigureAwait(false);
+                break;
+            case ("PUT", { } name):
+                var updateOptions = WriteOptionsOf(context, apply: false);
+                var updated = store.Update(route.Type, route.Namespace, name, await ReadObjectAsync(context, route.Type).ConfigureAwait(false), status, updateOptions);
+                await WriteObjectAsync(context, 200, updated, updateOptions).ConfigureAwait(false);
+                break;
+            case ("PATCH", { } name):
+                var kind = PatchKindOf(request.ContentType);
+                var patchOptions = WriteOptionsOf(context, apply: kind == PatchKind.Apply);
+                var body = await ReadBodyAsync(context).ConfigureAwait(false);
+                JsonNode? patch;
+                try
+                {
+                    patch = kind == PatchKind.Apply ? Crds.YamlToJson.Document(body) : JsonNode.Parse(body);
+                }
+                catch (Exception e) when (e is JsonException or YamlDotNet.Core.YamlException)
+                {
+                    throw ApiError.BadRequest($"error decoding patch: {e.Message}");
+                }
+
+                var patched = store.Patch(route.Type, route.Namespace, name, kind, patch, status, patchOptions);
+                await WriteObjectAsync(context, 200, patched, patchOptions).ConfigureAwait(false);
                 break;
             case ("DELETE", { } name) when !status:
-                var deleteOptions = request.ContentLength is > 0 || request.Headers.TransferEncoding.Count > 0 ? await ReadBodyAsync(context).ConfigureAwait(false) : null;
+                var deleteOptions = request.ContentLength is > 0 || request.Headers.TransferEncoding.Count > 0 ? await ReadObjectAsync(context, null).ConfigureAwait(false) : null;
                 if (NullIfEmpty(query["propagationPolicy"]) is { } policy)
                 {
                     deleteOptions ??= [];
                     deleteOptions["propagationPolicy"] = policy;
                 }
 
-                await WriteObjectAsync(context, 200, store.Delete(route.Type, route.Namespace, name, deleteOptions)).ConfigureAwait(false);
+                var dryRun = DryRunOf(query) || deleteOptions?["dryRun"] is JsonArray { Count: > 0 };
+                await WriteObjectAsync(context, 200, store.Delete(route.Type, route.Namespace, name, deleteOptions, dryRun)).ConfigureAwait(false);
                 break;
             default:
                 throw new ApiError(HttpStatusCode.MethodNotAllowed, "MethodNotAllowed", "the server does not allow this method on the requested resource");
         }
     }
 
-    private async Task<JsonObject> ReadBodyAsync(HttpContext context)
+    // Go's strconv.ParseBool, which the real server uses for watch, force and the like (the python client sends "True").
+    private static bool IsTrue(string? value) => value is "1" or "t" or "T" or "true" or "TRUE" or "True";
+
+    private static bool DryRunOf(IQueryCollection query) => query["dryRun"].ToString() switch
+    {
+        "" => false,
+        "All" => true,
+        var other => throw ApiError.BadRequest($"Invalid dryRun parameter: Unsupported value: \"{other}\": supported values: \"All\""),
+    };
+
+    private static WriteOptions WriteOptionsOf(HttpContext context, bool apply)
+    {
+        var query = context.Request.Query;
+        var manager = NullIfEmpty(query["fieldManager"]);
+        if (apply && manager is null)
+        {
+            throw ApiError.BadRequest("PatchOptions.meta.k8s.io \"\" is invalid: fieldManager: Required value: is required for apply patch");
+        }
+
+        // Without fieldManager the real server names the writer after its User-Agent's first word.
+        manager ??= context.Request.Headers.UserAgent.ToString().Split('/')[0] is { Length: > 0 } agent ? agent[..Math.Min(agent.Length, 128)] : "unknown";
+        var validation = query["fieldValidation"].ToString() switch
+        {
+            "" or "Warn" => FieldValidation.Warn,
+            "Strict" => FieldValidation.Strict,
+            "Ignore" => FieldValidation.Ignore,
+            var other => throw ApiError.BadRequest($"fieldValidation: Unsupported value: \"{other}\": supported values: \"Ignore\", \"Strict\", \"Warn\""),
+        };
+        return new WriteOptions(DryRunOf(query), manager, validation, IsTrue(query["force"]));
+    }
+
+    private static PatchKind PatchKindOf(string? contentType) => contentType?.Split(';')[0].Trim() switch
+    {
+        "application/merge-patch+json" => PatchKind.Merge,
+        "application/json-patch+json" => PatchKind.Json,
+        "application/strategic-merge-patch+json" => PatchKind.Strategic,
+        "application/apply-patch+yaml" => PatchKind.Apply,
+        _ => throw new ApiError(HttpStatusCode.UnsupportedMediaType, "UnsupportedMediaType",
+            "the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml, application/strategic-merge-patch+json"),
+    };
+
+    private async Task<JsonObject> ReadObjectAsync(HttpContext context, ResourceType? type)
+    {
+        var body = await ReadBodyAsync(context).ConfigureAwait(false);
+        var contentType = context.Request.ContentType?.Split(';')[0].Trim();
+        try
+        {
+            return contentType switch
+            {
+                ProtobufObjects.MediaType => ProtobufObjects.Decode(body, type),
+                "application/yaml" => Crds.YamlToJson.Document(body) as JsonObject ?? throw ApiError.BadRequest("the request body is not an object"),
+                _ => JsonNode.Parse(body) as JsonObject ?? throw ApiError.BadRequest("the request body is not a JSON object"),
+            };
+        }
+        catch (Exception e) when (e is JsonException or YamlDotNet.Core.YamlException)
+        {
+            throw ApiError.BadRequest($"json: cannot unmarshal the request body: {e.Message}");
+        }
+    }
+
+    private async Task<byte[]> ReadBodyAsync(HttpContext context)
     {
         using var buffer = new MemoryStream();
         var chunk = new byte[16 * 1024];
@@ -218,18 +347,16 @@ internal sealed class ApiRequestHandler(
             buffer.Write(chunk, 0, read);
         }
 
-        try
-        {
-            return JsonNode.Parse(buffer.ToArray()) as JsonObject ?? throw ApiError.BadRequest("the request body is not a JSON object");
-        }
-        catch (JsonException e)
-        {
-            throw ApiError.BadRequest($"json: cannot unmarshal the request body: {e.Message}");
-        }
+        return buffer.ToArray();
     }
 
-    private static Task WriteObjectAsync(HttpContext context, int code, StoredObject item)
+    private static Task WriteObjectAsync(HttpContext context, int code, StoredObject item, WriteOptions? write = null)
     {
+        foreach (var warning in write?.Warnings ?? [])
+        {
+            context.Response.Headers.Append("Warning", $"299 - {JsonSerializer.Serialize(warning)}");
+        }
+
         context.Response.StatusCode = code;
         context.Response.ContentType = "application/json";
         return context.Response.Body.WriteAsync(item.Json).AsTask();

@@ -61,10 +61,10 @@ internal static class DiscoveryWriter
         json.WriteStartArray("resources");
         foreach (var type in types)
         {
-            Resource(json, type.Plural, type, ["create", "delete", "get", "list", "patch", "update", "watch"]);
+            Resource(json, type.Plural, type, ["create", "delete", "get", "list", "patch", "update", "watch"], main: true);
             if (type.HasStatus)
             {
-                Resource(json, $"{type.Plural}/status", type, ["get", "patch", "update"]);
+                Resource(json, $"{type.Plural}/status", type, ["get", "patch", "update"], main: false);
             }
         }
 
@@ -80,20 +80,35 @@ internal static class DiscoveryWriter
         json.WriteEndObject();
     }
 
-    private static void Resource(Utf8JsonWriter json, string name, ResourceType type, string[] verbs)
+    private static void Resource(Utf8JsonWriter json, string name, ResourceType type, string[] verbs, bool main)
     {
         json.WriteStartObject();
         json.WriteString("name", name);
-        json.WriteString("singularName", name.Contains('/', StringComparison.Ordinal) ? string.Empty : type.Singular);
+        json.WriteString("singularName", main ? type.Singular : string.Empty);
         json.WriteBoolean("namespaced", type.Namespaced);
         json.WriteString("kind", type.Kind);
-        json.WriteStartArray("verbs");
-        foreach (var verb in verbs)
+        Strings(json, "verbs", verbs);
+        if (main && type.ShortNames.Count > 0)
         {
-            json.WriteStringValue(verb);
+            Strings(json, "shortNames", type.ShortNames);
+        }
+
+        if (main && type.Categories.Count > 0)
+        {
+            Strings(json, "categories", type.Categories);
+        }
+
+        json.WriteEndObject();
+    }
+
+    private static void Strings(Utf8JsonWriter json, string name, IEnumerable<string> values)
+    {
+        json.WriteStartArray(name);
+        foreach (var value in values)
+        {
+            json.WriteStringValue(value);
         }
 
         json.WriteEndArray();
-        json.WriteEndObject();
     }
 }

@@ -20,13 +20,12 @@ internal static class KubeConfigWriter
             text.AppendLine($"    certificate-authority-data: {Convert.ToBase64String(Encoding.UTF8.GetBytes(certificateAuthorityPem))}");
         }
 
+        // A user with no credentials makes kubectl prompt for a username on HTTPS; any token passes when the
+        // server accepts anonymous requests.
         text.AppendLine("users:");
         text.AppendLine("- name: inmemory");
-        text.AppendLine(token is null ? "  user: {}" : "  user:");
-        if (token is not null)
-        {
-            text.AppendLine($"    token: {token}");
-        }
+        text.AppendLine("  user:");
+        text.AppendLine($"    token: {token ?? "anonymous"}");
 
         text.AppendLine("contexts:");
         text.AppendLine("- name: inmemory");

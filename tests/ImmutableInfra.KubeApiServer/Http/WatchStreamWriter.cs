@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using ImmutableInfra.KubeApiServer.Storage;
+using ImmutableInfra.KubeApiServer.Tables;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 
@@ -13,12 +14,16 @@ internal sealed class WatchStreamWriter(ObjectStore store, InMemoryKubeApiServer
 
     public async Task ServeAsync(HttpContext context, ApiRoute route, IQueryCollection query)
     {
+        // kubectl get -w asks for Tables: every event's object is then a one-row Table.
+        Func<StoredObject, byte[]> body = TableWriter.Wanted(context.Request.Headers.Accept)
+            ? item => TableWriter.Serialize(route.Type, item, query["includeObject"], time.GetUtcNow())
+            : item => item.Json;
         var timeout = int.TryParse(query["timeoutSeconds"], out var seconds) && seconds > 0
             ? TimeSpan.FromSeconds(seconds)
             : options.DefaultWatchTimeout;
         var bookmarks = query["allowWatchBookmarks"] is ["true" or "1"];
         var labels = LabelSelector.Parse(query["labelSelector"]);
-        var fields = FieldSelector.Parse(query["fieldSelector"]);
+        var fields = FieldSelector.Parse(route.Type, query["fieldSelector"]);
 
         context.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
         context.Response.StatusCode = 200;
@@ -42,7 +47,7 @@ internal sealed class WatchStreamWriter(ObjectStore store, InMemoryKubeApiServer
             await context.Response.StartAsync(linked.Token).ConfigureAwait(false);
             foreach (var item in subscription.Initial)
             {
-                await context.Response.Body.WriteAsync(Line(route.Type, item), linked.Token).ConfigureAwait(false);
+                await context.Response.Body.WriteAsync(Line(route.Type, item, body), linked.Token).ConfigureAwait(false);
             }
 
             await context.Response.Body.FlushAsync(linked.Token).ConfigureAwait(false);
@@ -65,7 +70,7 @@ internal sealed class WatchStreamWriter(ObjectStore store, InMemoryKubeApiServer
                             await context.Response.Body.WriteAsync(Garbage, linked.Token).ConfigureAwait(false);
                             break;
                         default:
-                            await context.Response.Body.WriteAsync(Line(route.Type, item), linked.Token).ConfigureAwait(false);
+                            await context.Response.Body.WriteAsync(Line(route.Type, item, body), linked.Token).ConfigureAwait(false);
                             break;
                     }
                 }
@@ -90,7 +95,7 @@ internal sealed class WatchStreamWriter(ObjectStore store, InMemoryKubeApiServer
     private static Task WriteLineAsync(HttpContext context, byte[] line, CancellationToken cancellationToken) =>
         context.Response.Body.WriteAsync(line, cancellationToken).AsTask();
 
-    private static byte[] Line(ResourceType type, WatchItem item)
+    private static byte[] Line(ResourceType type, WatchItem item, Func<StoredObject, byte[]> body)
     {
         if (item.Kind == WatchItemKind.Bookmark)
         {
@@ -99,7 +104,7 @@ internal sealed class WatchStreamWriter(ObjectStore store, InMemoryKubeApiServer
         }
 
         var prefix = Encoding.UTF8.GetBytes($"{{\"type\":\"{item.EventType}\",\"object\":");
-        var json = item.Object!.Json;
+        var json = body(item.Object!);
         var line = new byte[prefix.Length + json.Length + 2];
         prefix.CopyTo(line, 0);
         json.CopyTo(line, prefix.Length);

@@ -45,18 +45,19 @@ internal sealed class ApiError : Exception
     public static ApiError Conflict(ResourceType type, string name, string why) =>
         new(HttpStatusCode.Conflict, "Conflict", $"Operation cannot be fulfilled on {Resource(type)} \"{name}\": {why}", new(name, type.Group, type.Plural));
 
-    public static ApiError Invalid(ResourceType type, string name, params (string Field, string Reason, string Message)[] causes) =>
+    /// <summary>422 Invalid, worded as the real server words it: <c>Kind.group "name" is invalid: cause</c> (several: <c>[a, b]</c>).</summary>
+    public static ApiError Invalid(ResourceType type, string name, params FieldCause[] causes) =>
         new(
             HttpStatusCode.UnprocessableEntity,
             "Invalid",
-            $"{type.Kind} \"{name}\" is invalid: {string.Join(", ", causes.Select(c => $"{c.Field}: {c.Message}"))}",
-            new(name, type.Group, type.Kind, [.. causes]));
+            $"{type.QualifiedKind} \"{name}\" is invalid: {(causes.Length == 1 ? causes[0].ToString() : $"[{string.Join(", ", causes.Select(c => c.ToString()))}]")}",
+            new(name, type.Group, type.Kind, causes));
 
     public static ApiError BadRequest(string message) => new(HttpStatusCode.BadRequest, "BadRequest", message);
 
     public static ApiError Gone(string message) => new(HttpStatusCode.Gone, "Expired", message);
 
-    private static string Resource(ResourceType type) => type.Group.Length == 0 ? type.Plural : $"{type.Plural}.{type.Group}";
+    private static string Resource(ResourceType type) => type.QualifiedResource;
 }
 
 /// <summary>The <c>details</c> of a Status: the object concerned and the field causes.</summary>
@@ -64,4 +65,4 @@ internal sealed record ApiErrorDetails(
     string? Name,
     string? Group,
     string? Kind,
-    IReadOnlyList<(string Field, string Reason, string Message)>? Causes = null);
+    IReadOnlyList<FieldCause>? Causes = null);

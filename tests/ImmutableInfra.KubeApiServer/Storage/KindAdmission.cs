@@ -7,18 +7,19 @@ namespace ImmutableInfra.KubeApiServer.Storage;
 /// <summary>The per-kind behaviour of the built-ins the server serves, and CRD registration.</summary>
 internal sealed class KindAdmission(CrdRegistrar crds) : IObjectAdmission
 {
-    public void Admit(ResourceType type, JsonObject item, JsonObject? previous)
+    public void Admit(ResourceType type, JsonObject item, JsonObject? previous, bool dryRun)
     {
         switch (type.StorageKey)
         {
             case "/secrets":
                 FoldStringData(item);
+                item["type"] ??= "Opaque";
                 break;
             case "/namespaces" when previous is null:
                 item["status"] = new JsonObject { ["phase"] = "Active" };
                 break;
             case "apiextensions.k8s.io/customresourcedefinitions":
-                crds.Admit(item);
+                crds.Admit(item, dryRun);
                 break;
         }
     }

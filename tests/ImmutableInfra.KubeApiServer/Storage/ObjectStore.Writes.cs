@@ -7,9 +7,16 @@ namespace ImmutableInfra.KubeApiServer.Storage;
 /// <summary>Writes: create, update (main and status), merge patch and delete, with the real server's rules.</summary>
 internal sealed partial class ObjectStore
 {
-    public StoredObject Create(ResourceType type, string? ns, JsonObject item)
+    public StoredObject Create(ResourceType type, string? ns, JsonObject item, WriteOptions? write = null)
     {
         lock (_lock)
+        {
+            return CreateLocked(type, ns, item, write ?? WriteOptions.Internal, recordManager: true);
+        }
+    }
+
+    private StoredObject CreateLocked(ResourceType type, string? ns, JsonObject item, WriteOptions write, bool recordManager)
+    {
         {
             var metadata = PrepareIdentity(type, ns, item);
             if (metadata["name"] is null && metadata["generateName"]?.GetValue<string>() is { Length: > 0 } prefix)
@@ -20,7 +27,7 @@ internal sealed partial class ObjectStore
             var name = metadata["name"]?.GetValue<string>();
             if (string.IsNullOrEmpty(name))
             {
-                throw ApiError.Invalid(type, string.Empty, ("metadata.name", "FieldValueRequired", "Required value: name or generateName is required"));
+                throw ApiError.Invalid(type, string.Empty, FieldCause.Required("metadata.name", "name or generateName is required"));
             }
 
             ObjectValidation.ValidateName(type, name);
@@ -45,13 +52,21 @@ internal sealed partial class ObjectStore
             metadata["generation"] = 1;
             metadata.Remove("deletionTimestamp");
             metadata.Remove("resourceVersion");
-            admission.Admit(type, item, null);
-            return Commit(type, item, "ADDED", null);
+            Prepare(type, name, item, null, write);
+            if (recordManager)
+            {
+                metadata.Remove("managedFields");
+                Patching.ManagedFields.RecordUpdate(type, null, item, write.Manager, status: false, Timestamp());
+            }
+
+            admission.Admit(type, item, null, write.DryRun);
+            return write.DryRun ? StoredObject.From(item, 0) : Commit(type, item, "ADDED", null);
         }
     }
 
-    public StoredObject Update(ResourceType type, string? ns, string name, JsonObject item, bool statusOnly)
+    public StoredObject Update(ResourceType type, string? ns, string name, JsonObject item, bool statusOnly, WriteOptions? write = null)
     {
+        write ??= WriteOptions.Internal;
         lock (_lock)
         {
             var existing = Collection(type).GetValueOrDefault(Key(ns, name)) ?? throw ApiError.NotFound(type, name);
@@ -70,16 +85,33 @@ internal sealed partial class ObjectStore
 
             var previous = existing.ToNode();
             var next = statusOnly ? WithStatusOf(previous, item) : WithServerFields(type, previous, item);
-            return Write(type, previous, next, existing);
+            Patching.ManagedFields.RecordUpdate(type, previous, next, write.Manager, statusOnly, Timestamp());
+            return Write(type, previous, next, existing, write);
         }
     }
 
-    public StoredObject Patch(ResourceType type, string? ns, string name, JsonObject patch, bool statusOnly)
+    public StoredObject Patch(ResourceType type, string? ns, string name, PatchKind kind, JsonNode? patch, bool statusOnly, WriteOptions? write = null)
     {
+        write ??= WriteOptions.Internal;
         lock (_lock)
         {
-            var existing = Collection(type).GetValueOrDefault(Key(ns, name)) ?? throw ApiError.NotFound(type, name);
-            var merged = MergePatch.Apply(existing.ToNode(), patch)!.AsObject();
+            var existing = Collection(type).GetValueOrDefault(Key(ns, name));
+            if (kind == PatchKind.Apply)
+            {
+                return ApplyLocked(type, ns, name, patch as JsonObject ?? throw ApiError.BadRequest("the apply configuration is not an object"), existing, statusOnly, write);
+            }
+
+            if (existing is null)
+            {
+                throw ApiError.NotFound(type, name);
+            }
+
+            var merged = kind switch
+            {
+                PatchKind.Json => Patching.JsonPatch.Apply(existing.ToNode(), patch),
+                PatchKind.Strategic => Patching.StrategicMergePatch.Apply(type, existing.ToNode(), patch),
+                _ => MergePatch.Apply(existing.ToNode(), patch as JsonObject ?? throw ApiError.BadRequest("json: cannot unmarshal the patch: not an object"))!.AsObject(),
+            };
             var metadata = merged["metadata"] as JsonObject ?? throw ApiError.BadRequest("metadata: must be an object");
             var sentVersion = metadata["resourceVersion"]?.GetValue<string>();
             if (!string.IsNullOrEmpty(sentVersion) && sentVersion != existing.ResourceVersion.ToString(CultureInfo.InvariantCulture))
@@ -89,11 +121,41 @@ internal sealed partial class ObjectStore
 
             var previous = existing.ToNode();
             var next = statusOnly ? WithStatusOf(previous, merged) : WithServerFields(type, previous, merged);
-            return Write(type, previous, next, existing);
+            Patching.ManagedFields.RecordUpdate(type, previous, next, write.Manager, statusOnly, Timestamp());
+            return Write(type, previous, next, existing, write);
         }
     }
 
-    public StoredObject Delete(ResourceType type, string? ns, string name, JsonObject? deleteOptions)
+    // Server-side apply: create when absent, else merge by field ownership (409 on conflicts unless forced).
+    private StoredObject ApplyLocked(ResourceType type, string? ns, string name, JsonObject applied, StoredObject? existing, bool statusOnly, WriteOptions write)
+    {
+        var bodyName = applied["metadata"]?["name"]?.GetValue<string>();
+        if (bodyName is not null && bodyName != name)
+        {
+            throw ApiError.BadRequest($"the name of the object ({bodyName}) does not match the name on the URL ({name})");
+        }
+
+        PrepareIdentity(type, ns, applied)["name"] = name;
+        if (existing is null)
+        {
+            if (statusOnly)
+            {
+                throw ApiError.NotFound(type, name);
+            }
+
+            var created = Patching.ManagedFields.Apply(type, null, applied, write.Manager, write.Force, status: false, Timestamp());
+            return CreateLocked(type, ns, created, write, recordManager: false);
+        }
+
+        var previous = existing.ToNode();
+        var merged = Patching.ManagedFields.Apply(type, previous, applied, write.Manager, write.Force, statusOnly, Timestamp());
+        var managed = merged["metadata"]?["managedFields"]?.DeepClone();
+        var next = statusOnly ? WithStatusOf(previous, merged) : WithServerFields(type, previous, merged);
+        next["metadata"]!.AsObject()["managedFields"] = managed;
+        return Write(type, previous, next, existing, write);
+    }
+
+    public StoredObject Delete(ResourceType type, string? ns, string name, JsonObject? deleteOptions, bool dryRun = false)
     {
         lock (_lock)
         {
@@ -126,7 +188,12 @@ internal sealed partial class ObjectStore
 
                 metadata["deletionTimestamp"] = Timestamp();
                 metadata["deletionGracePeriodSeconds"] = 0;
-                return Commit(type, node, "MODIFIED", existing);
+                return dryRun ? StoredObject.From(node, existing.ResourceVersion) : Commit(type, node, "MODIFIED", existing);
+            }
+
+            if (dryRun)
+            {
+                return existing;
             }
 
             if (type.StorageKey == BuiltInNamespaces.StorageKey)
@@ -138,15 +205,16 @@ internal sealed partial class ObjectStore
         }
     }
 
-    private StoredObject Write(ResourceType type, JsonObject previous, JsonObject next, StoredObject existing)
+    private StoredObject Write(ResourceType type, JsonObject previous, JsonObject next, StoredObject existing, WriteOptions write)
     {
         var nextMetadata = next["metadata"]!.AsObject();
+        Prepare(type, existing.Name, next, previous, write);
         if (ObjectValidation.SpecChanged(type, previous, next))
         {
             nextMetadata["generation"] = (previous["metadata"]?["generation"]?.GetValue<long>() ?? 1) + 1;
         }
 
-        admission.Admit(type, next, previous);
+        admission.Admit(type, next, previous, write.DryRun);
         nextMetadata.Remove("resourceVersion");
         var previousWithoutVersion = previous.DeepClone().AsObject();
         previousWithoutVersion["metadata"]!.AsObject().Remove("resourceVersion");
@@ -156,12 +224,44 @@ internal sealed partial class ObjectStore
             return existing;
         }
 
+        if (write.DryRun)
+        {
+            nextMetadata["resourceVersion"] = existing.ResourceVersion.ToString(CultureInfo.InvariantCulture);
+            return StoredObject.From(next, existing.ResourceVersion);
+        }
+
         if (nextMetadata["deletionTimestamp"] is not null && nextMetadata["finalizers"] is not JsonArray { Count: > 0 })
         {
             return Remove(type, existing, next);
         }
 
         return Commit(type, next, "MODIFIED", existing);
+    }
+
+    // What the real server does to a custom resource before storing it: prune, default, validate (422).
+    private static void Prepare(ResourceType type, string name, JsonObject item, JsonObject? previous, WriteOptions write)
+    {
+        if (type.Schema is not { } schema)
+        {
+            return;
+        }
+
+        var unknown = schema.PruneAndDefault(item);
+        if (unknown.Count > 0 && write.Validation == FieldValidation.Strict)
+        {
+            throw ApiError.BadRequest($"{type.Kind} in version \"{type.Version}\" cannot be handled as a {type.Kind}: strict decoding error: {string.Join(", ", unknown.Select(u => $"unknown field \"{u}\""))}");
+        }
+
+        if (write.Validation == FieldValidation.Warn)
+        {
+            write.Warnings.AddRange(unknown.Select(u => $"unknown field \"{u}\""));
+        }
+
+        var causes = schema.Validate(item, previous);
+        if (causes.Count > 0)
+        {
+            throw ApiError.Invalid(type, name, [.. causes]);
+        }
     }
 
     private StoredObject Remove(ResourceType type, StoredObject existing, JsonObject node)
@@ -249,7 +349,7 @@ internal sealed partial class ObjectStore
     {
         var from = previous["metadata"]!.AsObject();
         var to = next["metadata"]!.AsObject();
-        foreach (var field in new[] { "uid", "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds", "generation" })
+        foreach (var field in new[] { "uid", "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds", "generation", "managedFields" })
         {
             to.Remove(field);
             if (from[field] is { } value)

@@ -13,7 +13,7 @@ internal static partial class ObjectValidation
     {
         if (name.Length > 253 || !Subdomain().IsMatch(name))
         {
-            throw ApiError.Invalid(type, name, ("metadata.name", "FieldValueInvalid", $"Invalid value: \"{name}\": {SubdomainMessage}"));
+            throw ApiError.Invalid(type, name, FieldCause.Invalid("metadata.name", $"\"{name}\"", SubdomainMessage));
         }
     }
 
