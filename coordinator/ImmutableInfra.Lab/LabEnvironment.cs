@@ -55,7 +55,9 @@ internal sealed class LabEnvironment : IAsyncDisposable
 
     public static async Task<LabEnvironment> StartAsync(LabOptions options, ILoggerFactory loggers, CancellationToken ct)
     {
-        var server = await InMemoryKubeApiServer.StartAsync(new InMemoryKubeApiServerOptions(), cancellationToken: ct).ConfigureAwait(false);
+        // Kept labs are explored with kubectl: HTTPS on a fixed port, as a real API server is reached.
+        var serverOptions = new InMemoryKubeApiServerOptions { Https = options.Keep, Port = options.Keep ? options.ApiPort : 0 };
+        var server = await InMemoryKubeApiServer.StartAsync(serverOptions, loggers, cancellationToken: ct).ConfigureAwait(false);
         var assembly = typeof(LabEnvironment).Assembly;
         foreach (var resource in assembly.GetManifestResourceNames().Where(n => n.EndsWith(".yaml", StringComparison.Ordinal)))
         {
@@ -220,11 +222,25 @@ internal sealed record LabOptions
     /// <summary>Delete the cluster at the end and wait until every host is Available again (exercises reset).</summary>
     public bool Teardown { get; init; } = true;
 
+    /// <summary>After the run, stay up (API server, replicas, hosts) for kubectl until Ctrl-C or SIGTERM; implies no teardown.</summary>
+    public bool Keep { get; init; }
+
+    /// <summary>The API server's port when kept.</summary>
+    public int ApiPort { get; init; } = 6443;
+
+    /// <summary>Where a kept lab writes its kubeconfig.</summary>
+    public string KubeconfigPath { get; init; } = Path.Combine(Path.GetTempPath(), "immutableinfra-lab", "kubeconfig");
+
     public void Validate()
     {
         if (ControlPlanes < 1 || Workers < 0 || Coordinators < 1)
         {
             throw new ArgumentException("--control-planes must be >= 1, --workers >= 0, --coordinators >= 1");
+        }
+
+        if (ApiPort is < 1 or > 65535)
+        {
+            throw new ArgumentException("--api-port must be 1-65535");
         }
 
         if (Hosts < ControlPlanes + Workers)

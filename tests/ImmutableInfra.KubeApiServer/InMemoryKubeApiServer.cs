@@ -4,16 +4,16 @@ using ImmutableInfra.KubeApiServer.Http;
 using ImmutableInfra.KubeApiServer.Storage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace ImmutableInfra.KubeApiServer;
 
 /// <summary>
-/// An in-memory Kubernetes API server for tests, the lab and benchmarks: faithful to the real one where
-/// the provider depends on it (resourceVersions, conflicts, status subresource, finalizers, selectors,
-/// paging, watch with bookmarks and 410 Gone, CRDs, Status errors). NOT for production: nothing persists,
-/// there is no admission, RBAC or schema validation.
+/// An in-memory Kubernetes API server for tests, the lab and benchmarks, faithful to the real one for the clients
+/// that use it (README.md lists what it does and does not do). A test and lab server: it runs no pods and no
+/// controllers, nothing persists, there is no RBAC or admission webhooks. NOT for production.
 /// </summary>
 public sealed class InMemoryKubeApiServer : IAsyncDisposable
 {
@@ -66,7 +66,7 @@ public sealed class InMemoryKubeApiServer : IAsyncDisposable
         }
 
         var faults = new InMemoryFaults();
-        var store = new ObjectStore(options, new KindAdmission(new CrdRegistrar(registry, new Schema.CelRules(), time)), time);
+        var store = new ObjectStore(options, new KindAdmission(new CrdRegistrar(registry, new Schema.CelRules(), time)), time, logger);
         faults.Attach(store);
         foreach (var ns in new[] { "default", "kube-system", "kube-public", "kube-node-lease" })
         {
@@ -76,6 +76,9 @@ public sealed class InMemoryKubeApiServer : IAsyncDisposable
         var certificate = options.Https ? SelfSignedCertificate.Create(time) : null;
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
+
+        // The program embedding the server owns Ctrl-C and SIGTERM (the lab stops everything in order).
+        builder.Services.AddSingleton<Microsoft.Extensions.Hosting.IHostLifetime, EmbeddedLifetime>();
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.Limits.MaxRequestBodySize = options.MaxRequestBodyBytes;
@@ -142,4 +145,11 @@ public sealed class InMemoryKubeApiServer : IAsyncDisposable
         _certificate?.Dispose();
     }
 
+    /// <summary>A host lifetime that leaves process signals to the embedding program.</summary>
+    private sealed class EmbeddedLifetime : Microsoft.Extensions.Hosting.IHostLifetime
+    {
+        public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
 }

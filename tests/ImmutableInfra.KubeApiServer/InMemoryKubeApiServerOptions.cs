@@ -33,7 +33,7 @@ public sealed class InMemoryKubeApiServerOptions
     /// <summary>Largest request body (the real server's limit is 3 MiB).</summary>
     public int MaxRequestBodyBytes { get; set; } = 3 * 1024 * 1024;
 
-    /// <summary>Serve Cluster API's Cluster and Machine from the bundled test-fixture CRDs.</summary>
+    /// <summary>Serve Cluster API's Cluster, Machine, MachineDeployment, KubeadmControlPlane and KubeadmConfigTemplate from the bundled test-fixture CRDs.</summary>
     public bool IncludeCapiCrds { get; set; } = true;
 
     /// <summary>

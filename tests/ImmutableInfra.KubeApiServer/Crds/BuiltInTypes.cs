@@ -17,6 +17,7 @@ internal static class BuiltInTypes
 
     private static IReadOnlyList<PrinterColumn> BindingColumns { get; } =
     [
+        PrinterColumn.NameColumn,
         Column("Role", "The role the binding refers to", (i, _) => $"{Text(i["roleRef"]?["kind"])}/{Text(i["roleRef"]?["name"])}"),
         PrinterColumn.Age,
         Column("Users", "The users bound", (i, _) => Subjects(i, "User"), priority: 1),
@@ -27,7 +28,7 @@ internal static class BuiltInTypes
     public static ResourceType Namespaces { get; } = new("", "v1", "namespaces", "namespace", "Namespace", false, true, false)
     {
         ShortNames = ["ns"],
-        Columns = [Column("Status", "The status of the namespace", At("status", "phase")), PrinterColumn.Age],
+        Columns = [PrinterColumn.NameColumn, Column("Status", "The status of the namespace", At("status", "phase")), PrinterColumn.Age],
         MergeKeys = MetadataKeys,
     };
 
@@ -35,7 +36,7 @@ internal static class BuiltInTypes
         new("apiextensions.k8s.io", "v1", "customresourcedefinitions", "customresourcedefinition", "CustomResourceDefinition", false, true, false)
         {
             ShortNames = ["crd", "crds"],
-            Columns = [Column("Created At", "The time the object was created", (i, _) => i["metadata"]?["creationTimestamp"]?.DeepClone(), "date")],
+            Columns = [PrinterColumn.NameColumn, Column("Created At", "The time the object was created", (i, _) => i["metadata"]?["creationTimestamp"]?.DeepClone(), "date")],
         };
 
     public static ResourceType Events { get; } = new("", "v1", "events", "event", "Event", true, false, false)
@@ -48,6 +49,7 @@ internal static class BuiltInTypes
             Column("Reason", "The reason this event is generated. 'reason' should be short and unique.", At("reason")),
             Column("Object", "The object that this event is about.", (i, _) => $"{Text(i["involvedObject"]?["kind"])?.ToLowerInvariant()}/{Text(i["involvedObject"]?["name"])}"),
             Column("Message", "A human-readable description of the status of this operation.", At("message")),
+            PrinterColumn.NameColumn with { Priority = 1 },
         ],
         MergeKeys = MetadataKeys,
     };
@@ -57,26 +59,26 @@ internal static class BuiltInTypes
         Namespaces,
         new("", "v1", "secrets", "secret", "Secret", true, false, false)
         {
-            Columns = [Column("Type", "The type of the secret", At("type")), Column("Data", "The number of entries in the secret", (i, _) => Count(i["data"]), "integer"), PrinterColumn.Age],
+            Columns = [PrinterColumn.NameColumn, Column("Type", "The type of the secret", At("type")), Column("Data", "The number of entries in the secret", (i, _) => Count(i["data"]), "integer"), PrinterColumn.Age],
             MergeKeys = MetadataKeys,
         },
         new("", "v1", "configmaps", "configmap", "ConfigMap", true, false, false)
         {
             ShortNames = ["cm"],
-            Columns = [Column("Data", "The number of entries in the config map", (i, _) => Count(i["data"]) + Count(i["binaryData"]), "integer"), PrinterColumn.Age],
+            Columns = [PrinterColumn.NameColumn, Column("Data", "The number of entries in the config map", (i, _) => Count(i["data"]) + Count(i["binaryData"]), "integer"), PrinterColumn.Age],
             MergeKeys = MetadataKeys,
         },
         Events,
         new("", "v1", "nodes", "node", "Node", false, true, false)
         {
             ShortNames = ["no"],
-            Columns = [Column("Status", "The status of the node", (i, _) => NodeStatus(i)), PrinterColumn.Age, Column("Version", "Kubelet Version reported by the node.", At("status", "nodeInfo", "kubeletVersion"))],
+            Columns = [PrinterColumn.NameColumn, Column("Status", "The status of the node", (i, _) => NodeStatus(i)), PrinterColumn.Age, Column("Version", "Kubelet Version reported by the node.", At("status", "nodeInfo", "kubeletVersion"))],
             MergeKeys = MetadataKeys,
         },
         new("", "v1", "serviceaccounts", "serviceaccount", "ServiceAccount", true, false, false)
         {
             ShortNames = ["sa"],
-            Columns = [Column("Secrets", "Secrets is a list of the secrets in the same namespace that pods running using this ServiceAccount are allowed to use.", (i, _) => Count(i["secrets"]), "integer"), PrinterColumn.Age],
+            Columns = [PrinterColumn.NameColumn, Column("Secrets", "Secrets is a list of the secrets in the same namespace that pods running using this ServiceAccount are allowed to use.", (i, _) => Count(i["secrets"]), "integer"), PrinterColumn.Age],
             MergeKeys = MetadataKeys,
         },
         new("", "v1", "services", "service", "Service", true, true, false)
@@ -85,6 +87,7 @@ internal static class BuiltInTypes
             Categories = ["all"],
             Columns =
             [
+                PrinterColumn.NameColumn,
                 Column("Type", "The type of service.", At("spec", "type")),
                 Column("Cluster-IP", "The cluster IP of the service.", (i, _) => Text(i["spec"]?["clusterIP"]) ?? "<none>"),
                 Column("External-IP", "The external IP of the service.", (i, _) => "<none>"),
@@ -100,6 +103,7 @@ internal static class BuiltInTypes
             Categories = ["all"],
             Columns =
             [
+                PrinterColumn.NameColumn,
                 Column("Ready", "Number of the pod with ready state", (i, _) => $"{Number(i["status"]?["readyReplicas"])}/{Number(i["spec"]?["replicas"], 1)}"),
                 Column("Up-to-date", "Total number of non-terminated pods targeted by this deployment that have the desired template spec.", (i, _) => Number(i["status"]?["updatedReplicas"]), "integer"),
                 Column("Available", "Total number of available pods (ready for at least minReadySeconds) targeted by this deployment.", (i, _) => Number(i["status"]?["availableReplicas"]), "integer"),
@@ -126,6 +130,7 @@ internal static class BuiltInTypes
             ShortNames = ["pdb"],
             Columns =
             [
+                PrinterColumn.NameColumn,
                 Column("Min Available", "The minimum number of pods that must be available.", (i, _) => Text(i["spec"]?["minAvailable"]) ?? "N/A"),
                 Column("Max Unavailable", "The maximum number of pods that may be unavailable.", (i, _) => Text(i["spec"]?["maxUnavailable"]) ?? "N/A"),
                 Column("Allowed Disruptions", "Calculated number of pods that may be disrupted at this time.", (i, _) => Number(i["status"]?["disruptionsAllowed"]), "integer"),
@@ -133,13 +138,13 @@ internal static class BuiltInTypes
             ],
             MergeKeys = MetadataKeys,
         },
-        new("rbac.authorization.k8s.io", "v1", "clusterroles", "clusterrole", "ClusterRole", false, false, false) { Columns = [CreatedAt], MergeKeys = MetadataKeys },
-        new("rbac.authorization.k8s.io", "v1", "roles", "role", "Role", true, false, false) { Columns = [CreatedAt], MergeKeys = MetadataKeys },
+        new("rbac.authorization.k8s.io", "v1", "clusterroles", "clusterrole", "ClusterRole", false, false, false) { Columns = [PrinterColumn.NameColumn, CreatedAt], MergeKeys = MetadataKeys },
+        new("rbac.authorization.k8s.io", "v1", "roles", "role", "Role", true, false, false) { Columns = [PrinterColumn.NameColumn, CreatedAt], MergeKeys = MetadataKeys },
         new("rbac.authorization.k8s.io", "v1", "clusterrolebindings", "clusterrolebinding", "ClusterRoleBinding", false, false, false) { Columns = BindingColumns, MergeKeys = MetadataKeys },
         new("rbac.authorization.k8s.io", "v1", "rolebindings", "rolebinding", "RoleBinding", true, false, false) { Columns = BindingColumns, MergeKeys = MetadataKeys },
         new("coordination.k8s.io", "v1", "leases", "lease", "Lease", true, false, false)
         {
-            Columns = [Column("Holder", "The holder of the lease", At("spec", "holderIdentity")), PrinterColumn.Age],
+            Columns = [PrinterColumn.NameColumn, Column("Holder", "The holder of the lease", At("spec", "holderIdentity")), PrinterColumn.Age],
             MergeKeys = MetadataKeys,
         },
         CustomResourceDefinitions,

@@ -85,8 +85,8 @@ internal sealed class CrdRegistrar(ResourceTypeRegistry registry, CelRules cel, 
                 }
 
                 columns = version["additionalPrinterColumns"] is JsonArray printerColumns
-                    ? [.. printerColumns.OfType<JsonObject>().Select(PrinterColumn.FromCrd)]
-                    : [PrinterColumn.Age];
+                    ? [PrinterColumn.NameColumn, .. printerColumns.OfType<JsonObject>().Select(PrinterColumn.FromCrd)]
+                    : [PrinterColumn.NameColumn, PrinterColumn.Age];
             }
             catch (SchemaException e)
             {

@@ -62,6 +62,15 @@ internal sealed class ApiRequestHandler(
                 await StatusWriter.WriteAsync(context, error).ConfigureAwait(false);
             }
         }
+        catch (Exception e) when (e is InvalidOperationException or FormatException or InvalidCastException or KeyNotFoundException or ArgumentException)
+        {
+            // A request shape the server did not expect: answer as the real server answers a panic, not with a bare 500.
+            InMemoryServerLog.Unexpected(logger, context.Request.Method, context.Request.Path.Value ?? "/", e);
+            if (!context.Response.HasStarted)
+            {
+                await StatusWriter.WriteAsync(context, new ApiError(HttpStatusCode.InternalServerError, "InternalError", $"Internal error occurred: {e.Message}")).ConfigureAwait(false);
+            }
+        }
     }
 
     private static string? BearerToken(HttpContext context)
@@ -354,7 +363,7 @@ internal sealed class ApiRequestHandler(
     {
         foreach (var warning in write?.Warnings ?? [])
         {
-            context.Response.Headers.Append("Warning", $"299 - {JsonSerializer.Serialize(warning)}");
+            context.Response.Headers.Append("Warning", $"299 - {JsonSerializer.Serialize(warning, JsonText.SerializerOptions)}");
         }
 
         context.Response.StatusCode = code;
@@ -365,7 +374,7 @@ internal sealed class ApiRequestHandler(
     private static Task WriteJsonAsync(HttpContext context, int code, Action<Utf8JsonWriter> write)
     {
         var buffer = new ArrayBufferWriter<byte>();
-        using (var json = new Utf8JsonWriter(buffer))
+        using (var json = new Utf8JsonWriter(buffer, Http.JsonText.WriterOptions))
         {
             write(json);
         }

@@ -19,7 +19,7 @@ internal static class StatusWriter
     public static byte[] Serialize(ApiError error)
     {
         var buffer = new ArrayBufferWriter<byte>();
-        using (var json = new Utf8JsonWriter(buffer))
+        using (var json = new Utf8JsonWriter(buffer, Http.JsonText.WriterOptions))
         {
             Write(json, error);
         }

@@ -239,7 +239,7 @@ internal sealed partial class ObjectStore
     }
 
     // What the real server does to a custom resource before storing it: prune, default, validate (422).
-    private static void Prepare(ResourceType type, string name, JsonObject item, JsonObject? previous, WriteOptions write)
+    private void Prepare(ResourceType type, string name, JsonObject item, JsonObject? previous, WriteOptions write)
     {
         if (type.Schema is not { } schema)
         {
@@ -247,6 +247,10 @@ internal sealed partial class ObjectStore
         }
 
         var unknown = schema.PruneAndDefault(item);
+        if (unknown.Count > 0)
+        {
+            Http.InMemoryServerLog.Pruned(logger, type.QualifiedKind, name, unknown, write.Manager);
+        }
         if (unknown.Count > 0 && write.Validation == FieldValidation.Strict)
         {
             throw ApiError.BadRequest($"{type.Kind} in version \"{type.Version}\" cannot be handled as a {type.Kind}: strict decoding error: {string.Join(", ", unknown.Select(u => $"unknown field \"{u}\""))}");

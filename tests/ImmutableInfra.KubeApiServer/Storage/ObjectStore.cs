@@ -6,7 +6,7 @@ namespace ImmutableInfra.KubeApiServer.Storage;
 /// All objects, the global resourceVersion counter, a bounded event log (the compaction window) and
 /// the open watches. One lock: this serves tests and a lab, not production load.
 /// </summary>
-internal sealed partial class ObjectStore(InMemoryKubeApiServerOptions options, IObjectAdmission admission, TimeProvider time)
+internal sealed partial class ObjectStore(InMemoryKubeApiServerOptions options, IObjectAdmission admission, TimeProvider time, Microsoft.Extensions.Logging.ILogger logger)
 {
     private readonly Lock _lock = new();
     private readonly Dictionary<string, SortedDictionary<string, StoredObject>> _collections = new(StringComparer.Ordinal);

@@ -34,8 +34,8 @@ internal sealed record ResourceType(
     /// <summary>The structural schema of a custom resource (null for built-ins: their fields are not validated).</summary>
     public ObjectSchema? Schema { get; init; }
 
-    /// <summary>The Table columns after Name (a CRD's additionalPrinterColumns, or the built-in printer's).</summary>
-    public IReadOnlyList<PrinterColumn> Columns { get; init; } = [PrinterColumn.Age];
+    /// <summary>The Table columns (Name, then a CRD's additionalPrinterColumns or the built-in printer's).</summary>
+    public IReadOnlyList<PrinterColumn> Columns { get; init; } = [PrinterColumn.NameColumn, PrinterColumn.Age];
 
     /// <summary>Strategic merge patch list keys by field path (<c>spec.template.spec.containers</c> → name); null: not supported.</summary>
     public IReadOnlyDictionary<string, string>? MergeKeys { get; init; }

@@ -45,7 +45,7 @@ internal sealed class StoredObject
             metadata["namespace"]?.GetValue<string>(),
             metadata["name"]!.GetValue<string>(),
             resourceVersion,
-            System.Text.Encoding.UTF8.GetBytes(node.ToJsonString()),
+            System.Text.Encoding.UTF8.GetBytes(node.ToJsonString(Http.JsonText.SerializerOptions)),
             labels);
     }
 

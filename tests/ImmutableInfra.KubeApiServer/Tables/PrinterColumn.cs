@@ -25,7 +25,7 @@ internal sealed record PrinterColumn(string Name, string Type, string Format, st
             type,
             definition["format"]?.GetValue<string>() ?? string.Empty,
             definition["description"]?.GetValue<string>() ?? string.Empty,
-            definition["priority"]?.GetValue<int>() ?? 0,
+            definition["priority"] is JsonValue priority && priority.TryGetValue<long>(out var p) ? (int)p : 0,
             (item, now) => path.First(item) is { } value ? Typed(value, type, now) : null);
     }
 

@@ -21,7 +21,7 @@ internal static class TableWriter
     public static byte[] Serialize(ResourceType type, StoredObject item, string? includeObject, DateTimeOffset now)
     {
         var buffer = new System.Buffers.ArrayBufferWriter<byte>();
-        using (var json = new Utf8JsonWriter(buffer))
+        using (var json = new Utf8JsonWriter(buffer, Http.JsonText.WriterOptions))
         {
             Write(json, type, [item], item.ResourceVersion, null, includeObject, now);
         }
@@ -42,7 +42,7 @@ internal static class TableWriter
         }
 
         json.WriteEndObject();
-        var columns = (IEnumerable<PrinterColumn>)[PrinterColumn.NameColumn, .. type.Columns];
+        var columns = type.Columns;
         json.WriteStartArray("columnDefinitions");
         foreach (var column in columns)
         {

@@ -8,7 +8,7 @@ namespace ImmutableInfra.Packaging.Tests.Manifests;
 /// <summary>
 /// The CRDs and a rendered cluster template, created through the in-memory API server as kubectl would:
 /// every object is accepted under its group/version/plural and reads back unchanged. Cluster API's and
-/// kubeadm's kinds come from minimal fixture CRDs (the in-memory server's and Fixtures/crds).
+/// kubeadm's kinds come from the in-memory server's fixture CRDs, shaped like Cluster API's real ones.
 /// </summary>
 public sealed class ClusterTemplateApplyTests : IAsyncLifetime, IDisposable
 {
@@ -21,8 +21,7 @@ public sealed class ClusterTemplateApplyTests : IAsyncLifetime, IDisposable
         _server = await InMemoryKubeApiServer.StartAsync(new InMemoryKubeApiServerOptions { IncludeCapiCrds = true });
         _http = new HttpClient { BaseAddress = _server.Url };
         var crdFiles = Directory.GetFiles(Repository.Path("packaging/crds"), "*.yaml")
-            .Concat(Directory.GetFiles(Path.Combine(AppContext.BaseDirectory, "Fixtures/crds"), "*.yaml"))
-            .Concat(Directory.GetFiles(Repository.Path("kubernetes/ImmutableInfra.KubeApiServer/crds"), "*.yaml"));
+            .Concat(Directory.GetFiles(Repository.Path("tests/ImmutableInfra.KubeApiServer/crds"), "*.yaml"));
         foreach (var file in crdFiles)
         {
             var text = await File.ReadAllTextAsync(file);
