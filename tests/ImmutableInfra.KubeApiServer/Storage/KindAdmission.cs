@@ -13,7 +13,10 @@ internal sealed class KindAdmission(CrdRegistrar crds) : IObjectAdmission
         {
             case "/secrets":
                 FoldStringData(item);
-                item["type"] ??= "Opaque";
+                if (item["type"] is not JsonValue secretType || secretType.ToString().Length == 0)
+                {
+                    item["type"] = "Opaque";
+                }
                 break;
             case "/namespaces" when previous is null:
                 item["status"] = new JsonObject { ["phase"] = "Active" };
