@@ -16,7 +16,4 @@ internal static partial class InMemoryServerLog
 
     [LoggerMessage(EventId = 2005, Level = LogLevel.Information, Message = "Pruned fields the CRD does not declare from {Kind} {Name}, as a real server does: {Fields} (written by {Manager})")]
     public static partial void Pruned(ILogger logger, string kind, string name, IReadOnlyList<string> fields, string manager);
-
-    [LoggerMessage(EventId = 2003, Level = LogLevel.Information, Message = "Registered CRD {Name}")]
-    public static partial void CrdRegistered(ILogger logger, string name);
 }

@@ -26,20 +26,10 @@ internal static class OpenApiWriter
         return new JsonObject { ["paths"] = paths };
     }
 
-    /// <summary>The v3 document of one group/version (null when nothing is served there).</summary>
+    /// <summary>The v3 document of one group/version.</summary>
     public static JsonObject GroupVersion(IReadOnlyList<ResourceType> types)
     {
-        var paths = new JsonObject();
-        var schemas = new JsonObject();
-        foreach (var type in types)
-        {
-            schemas[SchemaName(type)] = SchemaOf(type);
-            foreach (var (path, item) in Paths(type, v2: false))
-            {
-                paths[path] = item;
-            }
-        }
-
+        var (paths, schemas) = Collect(types, v2: false);
         return new JsonObject
         {
             ["openapi"] = "3.0.0",
@@ -51,17 +41,7 @@ internal static class OpenApiWriter
 
     public static JsonObject Swagger(IReadOnlyList<ResourceType> types)
     {
-        var paths = new JsonObject();
-        var definitions = new JsonObject();
-        foreach (var type in types)
-        {
-            definitions[SchemaName(type)] = SchemaOf(type);
-            foreach (var (path, item) in Paths(type, v2: true))
-            {
-                paths[path] = item;
-            }
-        }
-
+        var (paths, definitions) = Collect(types, v2: true);
         return new JsonObject
         {
             ["swagger"] = "2.0",
@@ -83,6 +63,22 @@ internal static class OpenApiWriter
             : type.IsCustom ? string.Join('.', type.Group.Split('.').Reverse())
             : $"io.k8s.api.{type.Group.Split('.')[0]}";
         return $"{group}.{type.Version}.{type.Kind}";
+    }
+
+    private static (JsonObject Paths, JsonObject Schemas) Collect(IReadOnlyList<ResourceType> types, bool v2)
+    {
+        var paths = new JsonObject();
+        var schemas = new JsonObject();
+        foreach (var type in types)
+        {
+            schemas[SchemaName(type)] = SchemaOf(type);
+            foreach (var (path, item) in Paths(type, v2))
+            {
+                paths[path] = item;
+            }
+        }
+
+        return (paths, schemas);
     }
 
     private static JsonObject SchemaOf(ResourceType type)
