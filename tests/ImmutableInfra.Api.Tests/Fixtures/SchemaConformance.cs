@@ -89,9 +89,9 @@ public static class SchemaConformance
                 text = Examples.TryGetValue(pattern, out var example) ? example : text;
             }
 
-            if (schema["maxLength"] is JsonValue max && text.Length > max.GetValue<int>())
+            if (schema["maxLength"] is JsonValue max && int.Parse(max.ToJsonString(), CultureInfo.InvariantCulture) is var limit && text.Length > limit)
             {
-                text = text[..max.GetValue<int>()];
+                text = text[..limit];
             }
 
             return text;

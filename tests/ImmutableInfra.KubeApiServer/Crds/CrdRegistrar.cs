@@ -36,7 +36,7 @@ internal sealed class CrdRegistrar(ResourceTypeRegistry registry, CelRules cel, 
             throw ApiError.Invalid(CrdType, name, FieldCause.Required("spec.versions", "must have exactly one version marked as storage version"));
         }
 
-        var served = Served(crd, spec, group, plural, kind, scope == "Namespaced", names, name);
+        var served = Served(spec, group, plural, kind, scope == "Namespaced", names, name);
         if (!dryRun)
         {
             registry.UnregisterGroupPlural(group, plural);
@@ -57,9 +57,8 @@ internal sealed class CrdRegistrar(ResourceTypeRegistry registry, CelRules cel, 
         };
     }
 
-    private List<ResourceType> Served(JsonObject crd, JsonObject spec, string group, string plural, string kind, bool namespaced, JsonObject names, string name)
+    private List<ResourceType> Served(JsonObject spec, string group, string plural, string kind, bool namespaced, JsonObject names, string name)
     {
-        _ = crd;
         var singular = Text(names["singular"]) ?? kind.ToLowerInvariant();
         var shortNames = Strings(names["shortNames"]);
         var categories = Strings(names["categories"]);

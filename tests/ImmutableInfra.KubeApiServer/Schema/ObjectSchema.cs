@@ -236,15 +236,14 @@ internal sealed class ObjectSchema(StructuralSchema root, CelRules rules)
 
             if (schema.Items is { } items)
             {
-                Check(element, Correlate(element, previous, schema, i), items, $"{path}[{i}]", causes);
+                Check(element, Correlate(element, previous, schema), items, $"{path}[{i}]", causes);
             }
         }
     }
 
     // The old element a rule's oldSelf sees: by key in a map list, by position nowhere (as in the real server).
-    private static JsonObject? Correlate(JsonNode? element, JsonArray? previous, StructuralSchema schema, int index)
+    private static JsonObject? Correlate(JsonNode? element, JsonArray? previous, StructuralSchema schema)
     {
-        _ = index;
         if (previous is null || schema.ListType != "map" || element is not JsonObject entry)
         {
             return null;
