@@ -3,7 +3,8 @@
 # hosts running the real agent over real gRPC, and a Cluster API simulator that creates a cluster
 # (3 control planes, then 2 workers, as KubeadmControlPlane and a MachineDeployment do) and deletes it
 # again. Exits 0 only when every machine was provisioned and every host came back Available.
-# Options go to the lab: --hosts N --control-planes N --workers N --coordinators N --timeout S --no-teardown --verbose
+# Options go to the lab: --hosts N --control-planes N --workers N --coordinators N --timeout S --no-teardown --verbose;
+# --keep (or "serve") keeps the cluster and stays up for kubectl until Ctrl-C/SIGTERM (README: exploring the lab).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1

@@ -7,7 +7,7 @@ using ImmutableInfra.Api.V1Beta1;
 using ImmutableInfra.Contract.V1;
 using ImmutableInfra.Kubernetes.Cache;
 using ImmutableInfra.Kubernetes.Client;
-using ImmutableInfra.Kubernetes.InMemory;
+using ImmutableInfra.KubeApiServer;
 using ImmutableInfra.Kubernetes.Objects;
 using ImmutableInfra.Kubernetes.Watch;
 using ImmutableInfra.Lab;

@@ -3,7 +3,8 @@ using System.Globalization;
 using System.Text.Json;
 using ImmutableInfra.Kubernetes.Cache;
 using ImmutableInfra.Kubernetes.Client;
-using ImmutableInfra.Kubernetes.InMemory;
+using ImmutableInfra.Kubernetes.Config;
+using ImmutableInfra.KubeApiServer;
 using ImmutableInfra.Kubernetes.Objects;
 using ImmutableInfra.Kubernetes.Watch;
 
@@ -27,7 +28,7 @@ internal static class Program
         var options = new InMemoryKubeApiServerOptions { CompactionWindow = objects + updates + 1_000, BookmarkInterval = TimeSpan.FromSeconds(30) };
         options.IncludeCapiCrds = false;
         await using var server = await InMemoryKubeApiServer.StartAsync(options);
-        using var client = new KubeClient(server.ConnectionSettings(), new KubeClientOptions { RequestTimeout = TimeSpan.FromMinutes(2) });
+        using var client = new KubeClient(new KubeConnectionSettings { Server = server.Url }, new KubeClientOptions { RequestTimeout = TimeSpan.FromMinutes(2) });
         var maps = client.Resource(KubeResources.ConfigMaps);
         await client.Resource(KubeResources.Namespaces).CreateAsync(new KubeNamespace { Metadata = new ObjectMeta { Name = Namespace } });
 

@@ -5,7 +5,8 @@ using ImmutableInfra.Api.V1Beta1;
 using ImmutableInfra.Coordinator.AgentApi;
 using ImmutableInfra.Coordinator.Hosting;
 using ImmutableInfra.Kubernetes.Client;
-using ImmutableInfra.Kubernetes.InMemory;
+using ImmutableInfra.Kubernetes.Config;
+using ImmutableInfra.KubeApiServer;
 using ImmutableInfra.Kubernetes.Objects;
 using Microsoft.Extensions.Logging;
 
@@ -54,7 +55,9 @@ internal sealed class LabEnvironment : IAsyncDisposable
 
     public static async Task<LabEnvironment> StartAsync(LabOptions options, ILoggerFactory loggers, CancellationToken ct)
     {
-        var server = await InMemoryKubeApiServer.StartAsync(new InMemoryKubeApiServerOptions(), cancellationToken: ct).ConfigureAwait(false);
+        // Kept labs are explored with kubectl: HTTPS on a fixed port, as a real API server is reached.
+        var serverOptions = new InMemoryKubeApiServerOptions { Https = options.Keep, Port = options.Keep ? options.ApiPort : 0 };
+        var server = await InMemoryKubeApiServer.StartAsync(serverOptions, loggers, cancellationToken: ct).ConfigureAwait(false);
         var assembly = typeof(LabEnvironment).Assembly;
         foreach (var resource in assembly.GetManifestResourceNames().Where(n => n.EndsWith(".yaml", StringComparison.Ordinal)))
         {
@@ -219,6 +222,15 @@ internal sealed record LabOptions
     /// <summary>Delete the cluster at the end and wait until every host is Available again (exercises reset).</summary>
     public bool Teardown { get; init; } = true;
 
+    /// <summary>After the run, stay up (API server, replicas, hosts) for kubectl until Ctrl-C or SIGTERM; implies no teardown.</summary>
+    public bool Keep { get; init; }
+
+    /// <summary>The API server's port when kept.</summary>
+    public int ApiPort { get; init; } = 6443;
+
+    /// <summary>Where a kept lab writes its kubeconfig.</summary>
+    public string KubeconfigPath { get; init; } = Path.Combine(Path.GetTempPath(), "immutableinfra-lab", "kubeconfig");
+
     public void Validate()
     {
         if (ControlPlanes < 1 || Workers < 0 || Coordinators < 1)
@@ -226,11 +238,28 @@ internal sealed record LabOptions
             throw new ArgumentException("--control-planes must be >= 1, --workers >= 0, --coordinators >= 1");
         }
 
+        if (ApiPort is < 1 or > 65535)
+        {
+            throw new ArgumentException("--api-port must be 1-65535");
+        }
+
         if (Hosts < ControlPlanes + Workers)
         {
             throw new ArgumentException($"--hosts {Hosts} is fewer than the {ControlPlanes + Workers} machines the cluster needs");
         }
     }
+}
+
+/// <summary>Our client's connection to the lab's in-memory server (the server knows nothing of our client).</summary>
+internal static class InMemoryConnection
+{
+    public static KubeConnectionSettings ConnectionSettings(this InMemoryKubeApiServer server, string? token = null) => new()
+    {
+        Server = server.Url,
+        CertificateAuthorityPem = server.CertificateAuthorityPem,
+        Token = token,
+        Namespace = "default",
+    };
 }
 
 /// <summary>Bounded polling for the lab and its tests.</summary>

@@ -3,10 +3,13 @@ using ImmutableInfra.Lab;
 using Microsoft.Extensions.Logging;
 
 const string Usage = """
-    usage: immutableinfra-lab [--hosts N] [--control-planes N] [--workers N] [--coordinators N] [--timeout SECONDS] [--no-teardown] [--verbose]
+    usage: immutableinfra-lab [--hosts N] [--control-planes N] [--workers N] [--coordinators N] [--timeout SECONDS] [--no-teardown]
+                              [--keep [--api-port PORT] [--kubeconfig PATH]] [--verbose]
     Starts an in-memory API server, coordinator replicas and N simulated hosts running the real agent,
     creates a cluster like Cluster API would, and exits 0 once every machine is provisioned (and, unless
-    --no-teardown, every host is reset and Available again).
+    --no-teardown, every host is reset and Available again). --keep (or the first word "serve") keeps the
+    cluster and stays up for kubectl until Ctrl-C or SIGTERM: it writes a kubeconfig (default
+    $TMPDIR/immutableinfra-lab/kubeconfig) for the API server on https://127.0.0.1:PORT (default 6443).
     """;
 
 var options = new LabOptions();
@@ -26,6 +29,9 @@ try
             "--coordinators" => options with { Coordinators = Next() },
             "--timeout" => options with { Timeout = TimeSpan.FromSeconds(Next()) },
             "--no-teardown" => options with { Teardown = false },
+            "--keep" or "serve" => options with { Keep = true, Teardown = false },
+            "--api-port" => options with { ApiPort = Next() },
+            "--kubeconfig" => options with { KubeconfigPath = i + 1 < args.Length ? args[++i] : throw new ArgumentException("--kubeconfig needs a path") },
             "--verbose" => SetVerbose(options),
             "-h" or "--help" => throw new OperationCanceledException(),
             _ => throw new ArgumentException($"unknown option '{args[i]}'"),
@@ -52,16 +58,34 @@ Console.CancelKeyPress += (_, e) =>
     e.Cancel = true;
     stop.Cancel();
 };
+
+// SIGTERM stops the lab as Ctrl-C does: hosts, replicas and the API server are disposed, then it exits 0.
+using var terminate = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, context =>
+{
+    context.Cancel = true;
+    stop.Cancel();
+});
 await Console.Out.WriteLineAsync($"lab: {options.Hosts} hosts, {options.ControlPlanes} control planes + {options.Workers} workers, {options.Coordinators} coordinator replica(s)");
 await using var lab = await LabEnvironment.StartAsync(options, loggers, stop.Token);
 try
 {
-    return await new LabRun(lab, Console.Out).RunAsync(stop.Token);
+    var result = await new LabRun(lab, Console.Out).RunAsync(stop.Token);
+    if (result == 0 && options.Keep)
+    {
+        await new LabKeep(lab, Console.Out).ServeAsync(stop.Token);
+    }
+
+    return result;
 }
 catch (TimeoutException e)
 {
     await Console.Error.WriteLineAsync($"lab: FAILED: {e.Message}");
     return 1;
+}
+catch (OperationCanceledException) when (stop.IsCancellationRequested)
+{
+    await Console.Error.WriteLineAsync("lab: stopped before the run finished");
+    return 130;
 }
 
 LabOptions SetVerbose(LabOptions current)

@@ -5,6 +5,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using Google.Protobuf.WellKnownTypes;
+using ImmutableInfra.Kubernetes.Config;
 using ImmutableInfra.Agent.Vip;
 using ImmutableInfra.Contract.V1;
 using Microsoft.Extensions.Logging;
@@ -239,7 +240,7 @@ internal sealed class VipCluster : IAsyncDisposable
         if (Arbitrated)
         {
             // The arbiter writes the track file (barred) before keepalived reads it.
-            var connector = new NetnsLeaseApiConnector(_lab.Server.ConnectionSettings(), node.Thread, ArbiterOptions);
+            var connector = new NetnsLeaseApiConnector(new KubeConnectionSettings { Server = _lab.Server.Url }, node.Thread, ArbiterOptions);
             node.Arbiter = new LeaseArbiter(node.Netns, role.LeaseNamespace, role.LeaseName, initializing: false, ArbiterOptions, connector,
                 new TrackFileVrrpGate(node.TrackFile), TimeProvider.System, _events.For("n" + node.Index));
         }

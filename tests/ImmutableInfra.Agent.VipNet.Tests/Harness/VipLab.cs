@@ -1,5 +1,5 @@
 using System.Net;
-using ImmutableInfra.Kubernetes.InMemory;
+using ImmutableInfra.KubeApiServer;
 
 namespace ImmutableInfra.Agent.VipNet.Harness;
 

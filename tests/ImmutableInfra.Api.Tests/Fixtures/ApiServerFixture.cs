@@ -1,5 +1,6 @@
 using ImmutableInfra.Kubernetes.Client;
-using ImmutableInfra.Kubernetes.InMemory;
+using ImmutableInfra.Kubernetes.Config;
+using ImmutableInfra.KubeApiServer;
 
 namespace ImmutableInfra.Api.Tests.Fixtures;
 
@@ -18,7 +19,7 @@ public sealed class ApiServerFixture : IAsyncLifetime
             Server.RegisterCrds(kind.CrdYaml);
         }
 
-        Client = new KubeClient(Server.ConnectionSettings(), new KubeClientOptions { RequestTimeout = TimeSpan.FromSeconds(10) });
+        Client = new KubeClient(new KubeConnectionSettings { Server = Server.Url, Namespace = "default" }, new KubeClientOptions { RequestTimeout = TimeSpan.FromSeconds(10) });
     }
 
     public async Task DisposeAsync()

@@ -112,7 +112,13 @@ public sealed class CustomResourceContractTests(KubeApiFixture api)
         await machines.CreateAsync(new CapiMachine
         {
             Metadata = new ObjectMeta { Name = "m1", Namespace = api.Namespace, Labels = new() { ["cluster.x-k8s.io/cluster-name"] = "c1" } },
-            Spec = new CapiMachineSpec { ClusterName = "c1", Bootstrap = new CapiBootstrap { DataSecretName = "m1-bootstrap" }, Version = "v1.31.0" },
+            Spec = new CapiMachineSpec
+            {
+                ClusterName = "c1",
+                Bootstrap = new CapiBootstrap { DataSecretName = "m1-bootstrap" },
+                InfrastructureRef = new ObjectReference { ApiVersion = "infrastructure.cluster.x-k8s.io/v1beta1", Kind = "BaremetalMachine", Name = "m1" },
+                Version = "v1.31.0",
+            },
         });
 
         var cluster = await clusters.GetAsync(api.Namespace, "c1");

@@ -2,7 +2,7 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using ImmutableInfra.Kubernetes.Client;
 using ImmutableInfra.Kubernetes.Config;
-using ImmutableInfra.Kubernetes.InMemory;
+using ImmutableInfra.KubeApiServer;
 using ImmutableInfra.Kubernetes.Objects;
 
 namespace ImmutableInfra.Kubernetes.Tests.Client;

@@ -1,7 +1,7 @@
 using System.Text;
 using ImmutableInfra.Kubernetes.Client;
 using ImmutableInfra.Kubernetes.Config;
-using ImmutableInfra.Kubernetes.InMemory;
+using ImmutableInfra.KubeApiServer;
 using ImmutableInfra.Kubernetes.Objects;
 
 namespace ImmutableInfra.Kubernetes.Tests.Config;

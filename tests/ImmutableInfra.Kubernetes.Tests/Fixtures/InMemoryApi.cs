@@ -1,5 +1,5 @@
 using ImmutableInfra.Kubernetes.Client;
-using ImmutableInfra.Kubernetes.InMemory;
+using ImmutableInfra.KubeApiServer;
 
 namespace ImmutableInfra.Kubernetes.Tests.Fixtures;
 

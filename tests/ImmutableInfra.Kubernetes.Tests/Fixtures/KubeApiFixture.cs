@@ -1,6 +1,6 @@
 using ImmutableInfra.Kubernetes.Client;
 using ImmutableInfra.Kubernetes.Config;
-using ImmutableInfra.Kubernetes.InMemory;
+using ImmutableInfra.KubeApiServer;
 using ImmutableInfra.Kubernetes.Objects;
 
 namespace ImmutableInfra.Kubernetes.Tests.Fixtures;
@@ -50,7 +50,7 @@ public sealed class KubeApiFixture : IAsyncLifetime
         {
             // Registered by POSTing the CRD object, as kubectl would (the schema rides in unknown fields).
             var yaml = await File.ReadAllTextAsync(Path.Combine(AppContext.BaseDirectory, "Fixtures", "widgets.crd.yaml"));
-            var json = ImmutableInfra.Kubernetes.InMemory.Crds.YamlToJson.Documents(yaml)[0].ToJsonString();
+            var json = ImmutableInfra.KubeApiServer.Crds.YamlToJson.Documents(yaml)[0].ToJsonString();
             var crd = System.Text.Json.JsonSerializer.Deserialize(json, KubeJsonContext.Default.CustomResourceDefinition)!;
             await crds.CreateAsync(crd);
         }

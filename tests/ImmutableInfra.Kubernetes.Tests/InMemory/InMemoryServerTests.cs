@@ -31,14 +31,14 @@ public sealed class InMemoryServerTests : IAsyncLifetime, IDisposable
         Assert.Contains("coordination.k8s.io", groups);
         Assert.Contains("cluster.x-k8s.io", groups);
         var capiResources = capi.RootElement.GetProperty("resources").EnumerateArray().Select(r => r.GetProperty("name").GetString()).ToList();
-        Assert.Equal(["clusters", "clusters/status", "machines", "machines/status"], capiResources);
+        Assert.Equal(["clusters", "clusters/status", "machinedeployments", "machinedeployments/status", "machines", "machines/status"], capiResources);
         Assert.Contains(core.RootElement.GetProperty("resources").EnumerateArray(), r => r.GetProperty("name").GetString() == "secrets" && r.GetProperty("namespaced").GetBoolean());
     }
 
     [Fact]
     public async Task Patch_WrongContentType_Is415WithStatusBody()
     {
-        using var content = new StringContent("""{"data":{}}""", Encoding.UTF8, "application/strategic-merge-patch+json");
+        using var content = new StringContent("""{"data":{}}""", Encoding.UTF8, "application/xml");
         using var response = await _http.PatchAsync("/api/v1/namespaces/default", content);
         using var status = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
 

@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using ImmutableInfra.Kubernetes.InMemory;
+using ImmutableInfra.KubeApiServer;
 using ImmutableInfra.Lab;
 using Microsoft.Extensions.Logging.Abstractions;
 

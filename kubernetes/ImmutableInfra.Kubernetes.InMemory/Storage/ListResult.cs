@@ -1,4 +1,0 @@
-namespace ImmutableInfra.Kubernetes.InMemory.Storage;
-
-/// <summary>One page of a list with its snapshot resourceVersion and paging metadata.</summary>
-internal sealed record ListResult(IReadOnlyList<StoredObject> Items, long ResourceVersion, string? Continue, long? RemainingItemCount);
