@@ -115,6 +115,7 @@ with clusterctl pointed at \`${components#"$out/"}/infrastructure-components.yam
 Licence: Apache-2.0.
 EOF
 
-(cd "$out" && find . -type f ! -name SHA256SUMS -printf '%P\n' | LC_ALL=C sort | xargs sha256sum > SHA256SUMS)
+(cd "$out" && find . -type f ! -name SHA256SUMS -printf '%P\n' | LC_ALL=C sort | xargs sha256sum) > "$work/SHA256SUMS"
+mv "$work/SHA256SUMS" "$out/SHA256SUMS"
 step "done: $out, image $digest"
 echo "$digest"

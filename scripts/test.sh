@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # The project's test command: installs what the tests need when it is missing (Debian
 # packages, NuGet restore), builds everything with warnings as errors, runs every test
 # project and ends with one "N passed, N failed" line. Needs root for apt and for the
@@ -15,7 +16,12 @@ packages=(
   rpm rpmlint clang zlib1g-dev      # rpmbuild and rpmlint of the agent RPM (NativeAOT publish needs clang, zlib)
   ignition shellcheck               # ignition-validate and shellcheck of the MicroOS enrollment renderers
   debootstrap systemd-container     # a Debian tree booted with systemd-nspawn for the unit under real systemd
+  umoci skopeo jq                   # the coordinator image: built (scripts/build-image.sh), inspected, unpacked
+  gcc-aarch64-linux-gnu libc6-dev-arm64-cross binutils-aarch64-linux-gnu  # the linux-arm64 NativeAOT agent
+  qemu-user-static                  # runs the arm64 agent and coordinator
 )
+# kubectl applies the clusterctl components; Debian's is kubernetes-client, when none is installed.
+command -v kubectl >/dev/null || packages+=(kubernetes-client)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

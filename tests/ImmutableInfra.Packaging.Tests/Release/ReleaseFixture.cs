@@ -37,7 +37,7 @@ public sealed class ReleaseFixture : IDisposable
     /// <summary>The image index's digest release.sh printed.</summary>
     public string Digest => _digest.Value;
 
-    public string Version => File.ReadAllText(Repository.Path("VERSION")).Trim();
+    public string Version => File.ReadAllText(Built(Path.Combine(Clone, "VERSION"))).Trim();
 
     public IReadOnlyDictionary<string, string> Environment => new Dictionary<string, string>
     {
