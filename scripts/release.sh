@@ -27,16 +27,7 @@ packages=(
   binutils-aarch64-linux-gnu
   umoci                                        # the OCI image layout
 )
-missing=()
-for p in "${packages[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-done
-if ((${#missing[@]})); then
-  sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
-  echo "installing: ${missing[*]}" >&2
-  $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-fi
+"$repo/scripts/install-debian-packages.sh" "${packages[@]}"
 
 version=$(tr -d '[:space:]' < "$repo/VERSION")
 revision=$(git -C "$repo" rev-parse HEAD)

@@ -22,16 +22,7 @@ packages=(
 )
 # kubectl applies the clusterctl components; Debian's is kubernetes-client, when none is installed.
 command -v kubectl >/dev/null || packages+=(kubernetes-client)
-missing=()
-for p in "${packages[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-done
-if ((${#missing[@]})); then
-  sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
-  echo "installing: ${missing[*]}"
-  $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-fi
+scripts/install-debian-packages.sh "${packages[@]}"
 
 dotnet restore ImmutableInfra.sln
 dotnet build ImmutableInfra.sln -c Release --no-restore -nologo -clp:ErrorsOnly

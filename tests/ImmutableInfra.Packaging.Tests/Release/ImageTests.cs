@@ -84,21 +84,27 @@ public sealed class ImageTests(ReleaseFixture release, ITestOutputHelper output)
         File.SetUnixFileMode(kubeconfig, UnixFileMode.UserRead | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
         var (agentPort, httpPort) = (FreePort(), FreePort());
 
-        // The image's entrypoint with the Deployment's args (they replace the image's command), plus the
-        // connection a pod would get from its service account, and loopback listeners.
-        var command = new List<string> { (string)process["args"]![0]! };
-        command.AddRange(container["args"]!.AsArray().Select(a => (string)a!));
-        command.AddRange(["--kubeconfig", "/etc/immutableinfra/kubeconfig", "--insecure",
-            "--agent-api-address", $"127.0.0.1:{agentPort}", "--http-address", $"127.0.0.1:{httpPort}"]);
+        // The image's entrypoint with the Deployment's args (they replace the image's command), plus a kubeconfig
+        // for the in-memory API server (in /tmp, the Deployment's emptyDir: the root is read-only) and loopback listeners.
+        List<string> CommandLine(string entrypoint, string kubeconfigPath, int agentApi, int http) =>
+        [
+            entrypoint, .. container["args"]!.AsArray().Select(a => (string)a!), "--kubeconfig", kubeconfigPath, "--insecure",
+            "--agent-api-address", $"127.0.0.1:{agentApi}", "--http-address", $"127.0.0.1:{http}",
+        ];
+        var entrypoint = (string)process["args"]![0]!;
         var environment = process["env"]!.AsArray().Select(e => (string)e!)
             .Concat(container["env"]!.AsArray().Select(e => $"{e!["name"]}={(string?)e["value"] ?? FieldRef((string)e["valueFrom"]!["fieldRef"]!["fieldPath"]!)}"));
 
+        // Baseline for docs/benchmarks.md, not asserted: the same binary started on the host, against a lab of its own.
+        var direct = await DirectStartToReadyAsync(
+            (path, port) => CommandLine(Path.Combine(bundle, "rootfs", entrypoint.TrimStart('/')), path, FreePort(), port), environment);
+
         var clock = Stopwatch.StartNew();
         using var coordinator = ImageContainer.Start(Path.Combine(bundle, "rootfs"), (long)process["user"]!["uid"]!, (string)process["cwd"]!, environment,
-            new Dictionary<string, string> { [kubeconfig] = "/etc/immutableinfra/kubeconfig" }, command, _work);
+            new Dictionary<string, string> { [kubeconfig] = "/tmp/kubeconfig" }, CommandLine(entrypoint, "/tmp/kubeconfig", agentPort, httpPort), _work);
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{httpPort}"), Timeout = TimeSpan.FromSeconds(5) };
         await Until(async () => await Status(http, "/readyz") == HttpStatusCode.OK, TimeSpan.FromSeconds(90), "/readyz answers 200", coordinator);
-        output.WriteLine($"start to ready: {clock.Elapsed.TotalSeconds:F2} s");
+        output.WriteLine($"start to ready: image under systemd-nspawn {clock.Elapsed.TotalSeconds:F2} s, the same binary on the host {direct.TotalSeconds:F2} s");
 
         Assert.Equal(HttpStatusCode.OK, await Status(http, "/healthz"));
         var metrics = await http.GetStringAsync("/metrics");
@@ -120,6 +126,44 @@ public sealed class ImageTests(ReleaseFixture release, ITestOutputHelper output)
     }
 
     public void Dispose() => Directory.Delete(_work, recursive: true);
+
+    // Start to ready of the same binary run directly on the host; command gives its command line for a kubeconfig and an HTTP port.
+    private async Task<TimeSpan> DirectStartToReadyAsync(Func<string, int, List<string>> command, IEnumerable<string> environment)
+    {
+        await using var lab = await LabEnvironment.StartAsync(new LabOptions { Coordinators = 0 }, NullLoggerFactory.Instance, CancellationToken.None);
+        var kubeconfig = Path.Combine(_work, "direct.kubeconfig");
+        lab.Server.WriteKubeConfig(kubeconfig, LabEnvironment.CoordinatorToken);
+        var httpPort = FreePort();
+        var arguments = command(kubeconfig, httpPort);
+        var start = new ProcessStartInfo(arguments[0]) { RedirectStandardOutput = true, RedirectStandardError = true };
+        arguments.Skip(1).ToList().ForEach(start.ArgumentList.Add);
+        foreach (var variable in environment.Select(e => e.Split('=', 2)))
+        {
+            start.Environment[variable[0]] = variable[1];
+        }
+
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{httpPort}"), Timeout = TimeSpan.FromSeconds(5) };
+        var clock = Stopwatch.StartNew();
+        using var process = Process.Start(start)!;
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        try
+        {
+            while (await Status(http, "/readyz") != HttpStatusCode.OK)
+            {
+                Assert.False(process.HasExited, "the coordinator on the host exited before it was ready");
+                Assert.True(clock.Elapsed < TimeSpan.FromSeconds(90), "the coordinator on the host was not ready within 90 s");
+                await Task.Delay(100);
+            }
+
+            return clock.Elapsed;
+        }
+        finally
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+        }
+    }
 
     private JsonObject DeploymentContainer()
     {

@@ -9,13 +9,17 @@ namespace ImmutableInfra.Packaging.Tests.Release;
 /// only), shared by every test that checks a release artifact: the run publishes the agent (NativeAOT) and
 /// the coordinator for two architectures, which takes minutes. Built on first use; its publishes and Debian
 /// packages are kept (RELEASE_WORK) so tests can rebuild the image from the same inputs.
+/// IMMUTABLEINFRA_RELEASE_FIXTURE names a directory to keep the run in instead, reused when it holds a finished one
+/// (for iterating on these tests; CI leaves it unset).
 /// </summary>
 public sealed class ReleaseFixture : IDisposable
 {
     // Debian packages of the image, kept between runs like the systemd tests' Debian tree.
     private const string DebCache = "/var/cache/immutableinfra-test/image-debs";
 
-    private readonly string _directory = Directory.CreateTempSubdirectory("immutableinfra-release-").FullName;
+    private static readonly string? Kept = System.Environment.GetEnvironmentVariable("IMMUTABLEINFRA_RELEASE_FIXTURE");
+
+    private readonly string _directory = Kept ?? Directory.CreateTempSubdirectory("immutableinfra-release-").FullName;
     private readonly Lazy<string> _digest;
     private readonly IMessageSink _diagnostics;
 
@@ -52,7 +56,13 @@ public sealed class ReleaseFixture : IDisposable
     /// <summary>The published agent binary of an architecture (amd64, arm64), the one its RPM holds.</summary>
     public string AgentBinary(string arch) => Built(Path.Combine(Work, $"agent-{arch}", "immutableinfra-agent"));
 
-    public void Dispose() => Directory.Delete(_directory, recursive: true);
+    public void Dispose()
+    {
+        if (Kept is null)
+        {
+            Directory.Delete(_directory, recursive: true);
+        }
+    }
 
     private string Built(string path)
     {
@@ -62,11 +72,19 @@ public sealed class ReleaseFixture : IDisposable
 
     private string Build()
     {
+        var digestFile = Path.Combine(_directory, "digest");
+        if (Kept is not null && File.Exists(digestFile))
+        {
+            return File.ReadAllText(digestFile);
+        }
+
         Command.Check("git", ["clone", "--quiet", "--no-hardlinks", Repository.Root, Clone], TimeSpan.FromMinutes(2));
         var clock = Stopwatch.StartNew();
         var stdout = Command.Check(Path.Combine(Clone, "scripts/release.sh"), [Path.Combine(_directory, "out")], TimeSpan.FromMinutes(40), Environment);
         _diagnostics.OnMessage(new DiagnosticMessage($"scripts/release.sh on a clean clone: {clock.Elapsed.TotalSeconds:F0} s"));
-        return stdout.Trim().Split('\n')[^1];
+        var digest = stdout.Trim().Split('\n')[^1];
+        File.WriteAllText(digestFile, digest);
+        return digest;
     }
 }
 
