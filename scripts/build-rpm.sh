@@ -32,7 +32,8 @@ cp "$repo/packaging/systemd/immutableinfra-agent.service" "$repo/packaging/rpm/a
   "$repo/packaging/sysctl/50-immutableinfra-vip.conf" "$repo/packaging/modules-load/immutableinfra-ipvs.conf" "$top/SOURCES/"
 cp "$repo/packaging/rpm/immutableinfra-agent.spec" "$top/SPECS/"
 
-# rpm on a Debian host would otherwise record the build host's name; keep builds reproducible.
+# rpm on a Debian host would otherwise record the build host's name (keep builds reproducible) and put the
+# licence under /usr/share/licenses/NAME-VERSION (the RPM distributions' place is NAME).
 # The binary is prebuilt: nothing of the host's toolchain may touch it (the host's strip cannot read an
 # aarch64 binary; the publish already stripped it).
 rpmbuild -bb --quiet \
@@ -41,6 +42,7 @@ rpmbuild -bb --quiet \
   --define "_topdir $top" \
   --define "agent_version $version" \
   --define "_buildhost immutableinfra-build" \
+  --define "_docdir_fmt %%{NAME}" \
   --define "use_source_date_epoch_as_buildtime 1" \
   --define "clamp_mtime_to_source_date_epoch 1" \
   --define "_build_id_links none" \
