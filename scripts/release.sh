@@ -14,6 +14,7 @@
 # Usage: scripts/release.sh OUTDIR
 #   RELEASE_WORK  keep the publishes and Debian packages in this directory (default: a temporary one, removed)
 #   DEBS_DIR      Debian packages for the image, per architecture (default: RELEASE_WORK/debs, fetched)
+#   RELEASE_REUSE_PUBLISHES=1  reuse the publishes already in RELEASE_WORK (iterating on packaging only)
 set -euo pipefail
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -55,16 +56,21 @@ rpm_arch_of() { case $1 in amd64) echo x86_64 ;; arm64) echo aarch64 ;; esac; }
 for arch in amd64 arm64; do
   rid=$(rid_of $arch)
   cross=(); [ $arch = amd64 ] || cross=(-p:ObjCopyName=aarch64-linux-gnu-objcopy)
-  step "agent $rid (NativeAOT)"
-  dotnet publish "$repo/agent/ImmutableInfra.Agent/ImmutableInfra.Agent.csproj" -c Release -r "$rid" "${agent_aot[@]}" "${cross[@]}" \
-    -p:ContinuousIntegrationBuild=true -o "$work/agent-$arch" -nologo -v:quiet -clp:ErrorsOnly >&2
-  cp "$repo/agent/ImmutableInfra.Agent/obj/project.assets.json" "$work/agent-$arch/project.assets.json"
+  reuse=${RELEASE_REUSE_PUBLISHES:-}
+  if [ -z "$reuse" ] || [ ! -f "$work/agent-$arch/project.assets.json" ]; then
+    step "agent $rid (NativeAOT)"
+    dotnet publish "$repo/agent/ImmutableInfra.Agent/ImmutableInfra.Agent.csproj" -c Release -r "$rid" "${agent_aot[@]}" "${cross[@]}" \
+      -p:ContinuousIntegrationBuild=true -o "$work/agent-$arch" -nologo -v:quiet -clp:ErrorsOnly >&2
+    cp "$repo/agent/ImmutableInfra.Agent/obj/project.assets.json" "$work/agent-$arch/project.assets.json"
+  fi
   rpm=$(RPM_ARCH=$(rpm_arch_of $arch) AGENT_BINARY=$work/agent-$arch/immutableinfra-agent "$repo/scripts/build-rpm.sh" "$out" | tail -n1)
   python3 "$repo/scripts/sbom.py" --name immutableinfra-agent --version "$version" --rid "$rid" \
     --assets "$work/agent-$arch/project.assets.json" --checksum "$(sha256sum "$rpm" | cut -d' ' -f1)" > "$out/sbom/$(basename "$rpm").spdx.json"
 
-  step "coordinator $rid (self-contained single file)"
-  "$repo/scripts/publish-coordinator.sh" $arch "$work/coordinator-$arch" >/dev/null
+  if [ -z "$reuse" ] || [ ! -f "$work/coordinator-$arch/project.assets.json" ]; then
+    step "coordinator $rid (self-contained single file)"
+    "$repo/scripts/publish-coordinator.sh" $arch "$work/coordinator-$arch" >/dev/null
+  fi
   install -D -m 0755 "$work/coordinator-$arch/immutableinfra-coordinator" "$out/linux-$arch/kubectl-baremetal"
 done
 
