@@ -40,7 +40,8 @@ public sealed partial class ReleaseArtifactTests(ReleaseFixture release, ITestOu
                 $"sbom/immutableinfra-coordinator-{v}-linux-arm64.spdx.json",
             ],
             listed);
-        var check = Command.Run("sha256sum", ["--strict", "-c", Path.Combine(release.Output, "SHA256SUMS")], TimeSpan.FromMinutes(2));
+        // As an operator checks a download: in its directory, paths relative to it.
+        var check = Command.Run("sh", ["-c", "cd \"$1\" && sha256sum --strict -c SHA256SUMS", "sh", release.Output], TimeSpan.FromMinutes(2));
         Assert.True(check.ExitCode == 0, check.Output);
         Assert.Contains(release.Digest, File.ReadAllText(Path.Combine(release.Output, "RELEASE-NOTES.md")), StringComparison.Ordinal);
     }
