@@ -1,27 +1,36 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Generates the clusterctl infrastructure-components.yaml from packaging/crds and
 # packaging/manifests (CRDs first, then namespace, identity, RBAC, workloads), so the file clusterctl
-# installs is never edited by hand. The coordinator image becomes ${IMMUTABLEINFRA_COORDINATOR_IMAGE},
-# defaulting to the manifests' image.
+# installs is never edited by hand. The coordinator image becomes
+# ${IMMUTABLEINFRA_COORDINATOR_REPOSITORY:=immutableinfra-coordinator}:<VERSION>, and with --image-digest
+# also @<digest>: the registry is the operator's, the image is pinned by the release.
 #
-# Usage: scripts/build-clusterctl-components.sh [--repository DIR] [OUTPUT]
-#   OUTPUT          default packaging/clusterctl/infrastructure-components.yaml (committed; a test
-#                   checks that it equals a fresh generation)
+# Usage: scripts/build-clusterctl-components.sh [--repository DIR] [--image-digest sha256:...] [OUTPUT]
+#   OUTPUT          default packaging/clusterctl/infrastructure-components.yaml (committed, unpinned; a
+#                   test checks that it equals a fresh generation)
 #   --repository    also lay out a local clusterctl provider repository under DIR:
 #                   DIR/infrastructure-immutableinfra/v<version>/{components, metadata, templates}
+#   --image-digest  the coordinator image index's digest (scripts/build-image.sh prints it)
 set -euo pipefail
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-version=0.1.0
+version=$(tr -d '[:space:]' < "$repo/VERSION")
 repository=""
-if [ "${1:-}" = "--repository" ]; then
-  repository=${2:?--repository needs a directory}
-  shift 2
-fi
+digest=""
+while [ $# -gt 0 ]; do
+  case $1 in
+    --repository) repository=${2:?--repository needs a directory}; shift 2 ;;
+    --image-digest) digest=${2:?--image-digest needs sha256:<hex>}; shift 2 ;;
+    *) break ;;
+  esac
+done
+[ -z "$digest" ] || [[ $digest =~ ^sha256:[0-9a-f]{64}$ ]] || { echo "build-clusterctl-components.sh: --image-digest $digest is not sha256:<64 hex>" >&2; exit 2; }
 out=${1:-$repo/packaging/clusterctl/infrastructure-components.yaml}
 
 manifests=(namespace serviceaccount rbac deployment service)
-image_line='        image: immutableinfra-coordinator:0.1.0'
+image_line='        image: immutableinfra-coordinator'
+image="\${IMMUTABLEINFRA_COORDINATOR_REPOSITORY:=immutableinfra-coordinator}:$version${digest:+@$digest}"
 grep -qxF "$image_line" "$repo/packaging/manifests/deployment.yaml" || {
   echo "build-clusterctl-components.sh: the coordinator image line in deployment.yaml changed; update this script" >&2
   exit 1
@@ -39,7 +48,7 @@ trap 'rm -f "$tmp"' EXIT
     # The source's leading comment block is replaced by the Source line; comments inside stay.
     awk 'started || !/^#/ { started = 1; print }' "$file"
   done
-} | sed -e "s|^$image_line\$|        image: \${IMMUTABLEINFRA_COORDINATOR_IMAGE:=immutableinfra-coordinator:$version}|" > "$tmp"
+} | sed -e "s|^$image_line\$|        image: $image|" > "$tmp"
 mkdir -p "$(dirname "$out")"
 cp "$tmp" "$out"
 

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # The project's main job, the lab: an in-memory Kubernetes API server, a coordinator replica, simulated
 # hosts running the real agent over real gRPC, and a Cluster API simulator that creates a cluster
 # (3 control planes, then 2 workers, as KubeadmControlPlane and a MachineDeployment do) and deletes it

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # The project's test command: installs what the tests need when it is missing (Debian
 # packages, NuGet restore), builds everything with warnings as errors, runs every test
 # project and ends with one "N passed, N failed" line. Needs root for apt and for the
@@ -17,17 +18,13 @@ packages=(
   ignition shellcheck               # ignition-validate and shellcheck of the MicroOS enrollment renderers
   debootstrap systemd-container     # a Debian tree booted with systemd-nspawn for the unit under real systemd
   python3-kubernetes                # the official Python client against the in-memory API server (kubectl is preinstalled)
+  umoci skopeo jq                   # the coordinator image: built (scripts/build-image.sh), inspected, unpacked
+  gcc-aarch64-linux-gnu libc6-dev-arm64-cross binutils-aarch64-linux-gnu  # the linux-arm64 NativeAOT agent
+  qemu-user-static                  # runs the arm64 agent and coordinator
 )
-missing=()
-for p in "${packages[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-done
-if ((${#missing[@]})); then
-  sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
-  echo "installing: ${missing[*]}"
-  $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-fi
+# kubectl applies the clusterctl components; Debian's is kubernetes-client, when none is installed.
+command -v kubectl >/dev/null || packages+=(kubernetes-client)
+scripts/install-debian-packages.sh "${packages[@]}"
 
 dotnet restore ImmutableInfra.sln
 dotnet build ImmutableInfra.sln -c Release --no-restore -nologo -clp:ErrorsOnly

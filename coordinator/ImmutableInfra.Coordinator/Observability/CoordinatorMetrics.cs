@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using System.Reflection;
 
 namespace ImmutableInfra.Coordinator.Observability;
 
@@ -8,6 +9,15 @@ internal static class CoordinatorMetrics
     public const string MeterName = "ImmutableInfra.Coordinator";
 
     public static readonly Meter Meter = new(MeterName);
+
+    // VERSION+commit, as Directory.Build.props and SourceLink stamp every assembly of one build.
+    private static readonly string[] Build =
+        (typeof(CoordinatorMetrics).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown").Split('+', 2);
+
+    /// <summary>Always 1; the release version and the commit it was built from are its labels.</summary>
+    public static ObservableGauge<int> BuildInfo { get; } = Meter.CreateObservableGauge("immutableinfra.build_info",
+        () => new Measurement<int>(1, new KeyValuePair<string, object?>("version", Build[0]), new KeyValuePair<string, object?>("revision", Build.Length > 1 ? Build[1] : "unknown")),
+        description: "The running build: version and revision labels, value 1.");
 
     public static Counter<long> Registrations { get; } = Meter.CreateCounter<long>("immutableinfra.agent_api.registrations", description: "Successful host registrations.");
 

@@ -74,7 +74,9 @@ public sealed class ManifestTests
             ],
             kinds);
         // clusterctl init must work without any variable set.
-        Assert.Equal([("IMMUTABLEINFRA_COORDINATOR_IMAGE", true)], TemplateVariables.Used(text).Distinct());
+        Assert.Equal([("IMMUTABLEINFRA_COORDINATOR_REPOSITORY", true)], TemplateVariables.Used(text).Distinct());
+        var version = File.ReadAllText(Repository.Path("VERSION")).Trim();
+        Assert.Contains($"        image: ${{IMMUTABLEINFRA_COORDINATOR_REPOSITORY:=immutableinfra-coordinator}}:{version}\n", text, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -150,13 +152,14 @@ public sealed class ManifestTests
     }
 
     [Fact]
-    public void Metadata_MapsReleaseSeries01ToAClusterApiContract()
+    public void Metadata_MapsTheReleaseSeriesOfVersionToAClusterApiContract()
     {
         var metadata = Assert.Single(YamlDocuments.Load(File.ReadAllText(Repository.Path("packaging/clusterctl/metadata.yaml"))));
-        var series = Assert.Single(metadata["releaseSeries"]!.AsArray())!;
+        var version = File.ReadAllText(Repository.Path("VERSION")).Trim().Split('.').Select(long.Parse).ToArray();
 
+        // clusterctl refuses a release whose major.minor no series names.
+        var series = Assert.Single(metadata["releaseSeries"]!.AsArray(), s => (long)s!["major"]! == version[0] && (long)s["minor"]! == version[1])!;
         Assert.Equal("clusterctl.cluster.x-k8s.io/v1alpha3", (string?)metadata["apiVersion"]);
-        Assert.Equal((0L, 1L), ((long)series["major"]!, (long)series["minor"]!));
         Assert.Equal("v1beta2", (string?)series["contract"]);
     }
 }

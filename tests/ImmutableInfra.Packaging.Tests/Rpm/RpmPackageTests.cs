@@ -1,23 +1,27 @@
 using System.Security.Cryptography;
+using ImmutableInfra.Packaging.Tests.Release;
 
 namespace ImmutableInfra.Packaging.Tests.Rpm;
 
-[Collection(AgentBuildGroup.Name)]
-public sealed class RpmPackageTests(AgentBuildFixture build)
+/// <summary>The release's x86_64 agent RPM (scripts/release.sh), checked with rpm and rpmlint.</summary>
+[Collection(ReleaseGroup.Name)]
+public sealed class RpmPackageTests(ReleaseFixture release)
 {
+    private string RpmFile => release.Rpm("x86_64");
+
     [Fact]
     public void Rpmlint_ReportsNoErrors_WithOnlyTheJustifiedFilters()
     {
-        var result = Command.Run("rpmlint", ["-r", Repository.Path("packaging/rpm/immutableinfra-agent.rpmlintrc"), build.Rpm], TimeSpan.FromMinutes(2));
+        var result = Command.Run("rpmlint", ["-r", Repository.Path("packaging/rpm/immutableinfra-agent.rpmlintrc"), RpmFile], TimeSpan.FromMinutes(2));
 
         Assert.True(result.ExitCode == 0, $"rpmlint:\n{result.Output}");
         Assert.Contains(" 0 errors", result.Output, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void Package_HoldsExactlyTheBinaryUnitConfigStateDirectoryAndVipHostSettings()
+    public void Package_HoldsExactlyTheBinaryUnitConfigStateDirectoryVipHostSettingsAndLicence()
     {
-        var files = Command.Check("rpm", "-qlp", build.Rpm).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var files = Command.Check("rpm", "-qlp", RpmFile).Split('\n', StringSplitOptions.RemoveEmptyEntries);
 
         Assert.Equal(
             [
@@ -27,6 +31,8 @@ public sealed class RpmPackageTests(AgentBuildFixture build)
                 "/usr/lib/modules-load.d/immutableinfra-ipvs.conf",
                 "/usr/lib/sysctl.d/50-immutableinfra-vip.conf",
                 "/usr/lib/systemd/system/immutableinfra-agent.service",
+                "/usr/share/licenses/immutableinfra-agent",
+                "/usr/share/licenses/immutableinfra-agent/LICENSE",
                 "/var/lib/immutableinfra",
             ],
             files.Order(StringComparer.Ordinal));
@@ -36,11 +42,11 @@ public sealed class RpmPackageTests(AgentBuildFixture build)
     public void Files_HaveTheirModesOwnersAndContents_ConfigIsNoReplace0600()
     {
         // --dump: path size mtime digest mode owner group isconfig isdoc rdev symlink
-        var dump = Command.Check("rpm", "-qp", "--dump", build.Rpm)
+        var dump = Command.Check("rpm", "-qp", "--dump", RpmFile)
             .Split('\n', StringSplitOptions.RemoveEmptyEntries)
             .Select(line => line.Split(' '))
             .ToDictionary(fields => fields[0]);
-        var flags = Command.Check("rpm", "-qp", "--qf", "[%{FILENAMES} %{FILEFLAGS:fflags}\n]", build.Rpm)
+        var flags = Command.Check("rpm", "-qp", "--qf", "[%{FILENAMES} %{FILEFLAGS:fflags}\n]", RpmFile)
             .Split('\n', StringSplitOptions.RemoveEmptyEntries)
             .Select(line => line.Split(' '))
             .ToDictionary(fields => fields[0], fields => fields.Length > 1 ? fields[1] : string.Empty);
@@ -62,7 +68,7 @@ public sealed class RpmPackageTests(AgentBuildFixture build)
     [Fact]
     public void Scriptlets_PresetOnInstall_DisableOnRemoval_RestartOnUpgrade()
     {
-        var scripts = Command.Check("rpm", "-qp", "--scripts", build.Rpm);
+        var scripts = Command.Check("rpm", "-qp", "--scripts", RpmFile);
         var post = Section(scripts, "postinstall scriptlet");
         var preun = Section(scripts, "preuninstall scriptlet");
         var postun = Section(scripts, "postuninstall scriptlet");
@@ -82,7 +88,7 @@ public sealed class RpmPackageTests(AgentBuildFixture build)
     [Fact]
     public void Scriptlets_AreValidShell()
     {
-        var scripts = Command.Check("rpm", "-qp", "--scripts", build.Rpm);
+        var scripts = Command.Check("rpm", "-qp", "--scripts", RpmFile);
         foreach (var name in new[] { "postinstall scriptlet", "preuninstall scriptlet", "postuninstall scriptlet" })
         {
             var path = Path.Combine(Path.GetTempPath(), $"scriptlet-{Guid.NewGuid():N}.sh");
@@ -101,8 +107,8 @@ public sealed class RpmPackageTests(AgentBuildFixture build)
     [Fact]
     public void Binary_IsTheSelfContainedAgent()
     {
-        var requires = Command.Check("rpm", "-qp", "--requires", build.Rpm);
-        var usage = Command.Run(build.Binary, ["--help"], TimeSpan.FromSeconds(30));
+        var requires = Command.Check("rpm", "-qp", "--requires", RpmFile);
+        var usage = Command.Run(release.AgentBinary("amd64"), ["--help"], TimeSpan.FromSeconds(30));
 
         // Only the C library: no .NET runtime, no ICU (invariant globalization).
         Assert.DoesNotContain("libicu", requires, StringComparison.Ordinal);

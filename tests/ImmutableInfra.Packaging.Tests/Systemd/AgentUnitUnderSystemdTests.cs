@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using ImmutableInfra.Packaging.Tests.Release;
 using Xunit.Abstractions;
 
 namespace ImmutableInfra.Packaging.Tests.Systemd;
@@ -9,8 +10,8 @@ namespace ImmutableInfra.Packaging.Tests.Systemd;
 /// notify start, STATUS=, watchdog restart of a hung agent, clean stop. The config points at a port where
 /// nothing listens: the agent is READY once configured and keeps retrying the coordinator.
 /// </summary>
-[Collection(AgentBuildGroup.Name)]
-public sealed class AgentUnitUnderSystemdTests(AgentBuildFixture build, ITestOutputHelper output) : IDisposable
+[Collection(ReleaseGroup.Name)]
+public sealed class AgentUnitUnderSystemdTests(ReleaseFixture release, ITestOutputHelper output) : IDisposable
 {
     private const string Unit = "immutableinfra-agent.service";
     private const string Gate = "/run/immutableinfra-test-go";
@@ -25,7 +26,7 @@ public sealed class AgentUnitUnderSystemdTests(AgentBuildFixture build, ITestOut
         var clock = Stopwatch.StartNew();
         var tree = Command.Check(Repository.Path("tests/ImmutableInfra.Packaging.Tests/Systemd/debian-tree.sh"), [], TimeSpan.FromMinutes(10)).Trim();
         output.WriteLine($"debian tree {tree}: {clock.Elapsed.TotalSeconds:F0} s");
-        var binary = build.Binary;
+        var binary = release.AgentBinary("amd64");
 
         clock.Restart();
         using var container = NspawnContainer.Boot(tree, Binds(binary), _work);

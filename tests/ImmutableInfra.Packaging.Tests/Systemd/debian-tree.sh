@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Prints the path of a minimal Debian tree (systemd + dbus) for systemd-nspawn --boot, building it
 # with debootstrap on first use. The tree is cached under /var/cache/immutableinfra-test/ keyed by a
 # hash of what goes into it (release, mirror, variant, packages, layout version), so a change to any of
