@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
-using ImmutableInfra.Kubernetes.InMemory;
+using ImmutableInfra.KubeApiServer;
 using ImmutableInfra.Packaging.Tests.Manifests;
 using Xunit.Abstractions;
 
