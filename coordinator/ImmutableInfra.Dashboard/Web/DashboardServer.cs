@@ -54,13 +54,13 @@ internal sealed class DashboardServer : IAsyncDisposable
         var started = store.Time.GetUtcNow();
         app.Use(guard.InvokeAsync);
         app.MapGet("/", () => Results.Redirect("/pools"));
-        app.MapGet("/pools", (HttpContext c) => Respond(c, store, PoolsPage.Render(store)));
-        app.MapGet("/hosts", (HttpContext c) => Respond(c, store, HostsPage.Render(store, HostQuery.Parse(k => c.Request.Query[k].FirstOrDefault(), options))));
-        app.MapGet("/hosts/{ns}/{name}", (HttpContext c, string ns, string name) => Respond(c, store, HostPage.Render(store, ns, name)));
-        app.MapGet("/machines", (HttpContext c) => Respond(c, store, MachinesPage.Render(store, c.Request.Query["q"].FirstOrDefault())));
-        app.MapGet("/clusters", (HttpContext c) => Respond(c, store, ClustersPage.Render(store)));
-        app.MapGet("/clusters/{ns}/{name}", (HttpContext c, string ns, string name) => Respond(c, store, ClusterPage.Render(store, ns, name, started)));
-        app.MapGet("/events", (HttpContext c) => Respond(c, store, EventsPage.Render(store)));
+        app.MapGet("/pools", (HttpContext c) => Respond(c, store, () => PoolsPage.Render(store)));
+        app.MapGet("/hosts", (HttpContext c) => Respond(c, store, () => HostsPage.Render(store, HostQuery.Parse(k => c.Request.Query[k].FirstOrDefault(), options))));
+        app.MapGet("/hosts/{ns}/{name}", (HttpContext c, string ns, string name) => Respond(c, store, () => HostPage.Render(store, ns, name)));
+        app.MapGet("/machines", (HttpContext c) => Respond(c, store, () => MachinesPage.Render(store, c.Request.Query["q"].FirstOrDefault())));
+        app.MapGet("/clusters", (HttpContext c) => Respond(c, store, () => ClustersPage.Render(store)));
+        app.MapGet("/clusters/{ns}/{name}", (HttpContext c, string ns, string name) => Respond(c, store, () => ClusterPage.Render(store, ns, name, started)));
+        app.MapGet("/events", (HttpContext c) => Respond(c, store, () => EventsPage.Render(store)));
         app.MapGet("/live", live.ServeAsync);
         app.MapGet("/assets/{name}", (string name) => Assets.Serve(name));
         await app.StartAsync(ct).ConfigureAwait(false);
@@ -77,10 +77,13 @@ internal sealed class DashboardServer : IAsyncDisposable
         await _app.DisposeAsync().ConfigureAwait(false);
     }
 
-    private static IResult Respond(HttpContext context, FleetStore store, PageContent page)
+    /// <summary>Renders a page, or only its live part for the page's script; the version is read first so no change is missed.</summary>
+    private static IResult Respond(HttpContext context, FleetStore store, Func<PageContent> render)
     {
+        var version = store.Version;
+        var page = render();
         var fragment = context.Request.Headers.ContainsKey(FragmentHeader);
-        var html = fragment ? Layout.Live(page, store) : Layout.Page(page, store);
+        var html = fragment ? Layout.Live(page, store) : Layout.Page(page, store, version);
         return Results.Content(html, "text/html; charset=utf-8", statusCode: page.Status);
     }
 }
