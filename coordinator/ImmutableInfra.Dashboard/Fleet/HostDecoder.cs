@@ -18,7 +18,7 @@ internal static class HostDecoder
         }
         catch (Exception e) when (ObjectDecoding.IsDecodeFailure(e))
         {
-            return new HostView(meta, e.Message) { State = Undecodable, SearchText = meta.Name.ToLowerInvariant() };
+            return new HostView(meta, e.Message) { State = Undecodable, Pool = RawPool(item), SearchText = meta.Name.ToLowerInvariant() };
         }
 
         var status = host?.Status;
@@ -65,6 +65,14 @@ internal static class HostDecoder
         };
         return view with { SearchText = SearchText(view, inventory?.System?.Serial) };
     }
+
+    /// <summary>The pool of a host whose body does not decode, if its <c>spec.poolRef.name</c> is still a string.</summary>
+    private static string RawPool(JsonElement item) =>
+        item.ValueKind == JsonValueKind.Object && item.TryGetProperty("spec", out var spec) && spec.ValueKind == JsonValueKind.Object
+            && spec.TryGetProperty("poolRef", out var poolRef) && poolRef.ValueKind == JsonValueKind.Object
+            && poolRef.TryGetProperty("name", out var name) && name.ValueKind == JsonValueKind.String
+            ? name.GetString()!
+            : string.Empty;
 
     private static string DiskKind(Api.V1Beta1.DiskInfo disk) => disk.Transport switch
     {
