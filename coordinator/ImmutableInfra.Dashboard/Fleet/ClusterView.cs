@@ -29,7 +29,7 @@ internal sealed record ClusterView(ObjectMetadata Metadata, string? DecodeError)
         }
         catch (Exception e) when (ObjectDecoding.IsDecodeFailure(e))
         {
-            return new ClusterView(meta, e.Message) { LoadBalancer = HostDecoder.Undecodable };
+            return new ClusterView(meta, ObjectDecoding.Describe(e)) { LoadBalancer = HostDecoder.Undecodable };
         }
 
         var spec = cluster?.Spec;

@@ -18,7 +18,7 @@ internal static class HostDecoder
         }
         catch (Exception e) when (ObjectDecoding.IsDecodeFailure(e))
         {
-            return new HostView(meta, e.Message) { State = Undecodable, Pool = RawPool(item), SearchText = meta.Name.ToLowerInvariant() };
+            return new HostView(meta, ObjectDecoding.Describe(e)) { State = Undecodable, Pool = RawPool(item), SearchText = meta.Name.ToLowerInvariant() };
         }
 
         var status = host?.Status;

@@ -31,7 +31,7 @@ internal sealed record MachineView(ObjectMetadata Metadata, string? DecodeError)
         }
         catch (Exception e) when (ObjectDecoding.IsDecodeFailure(e))
         {
-            return new MachineView(meta, e.Message) { Phase = HostDecoder.Undecodable };
+            return new MachineView(meta, ObjectDecoding.Describe(e)) { Phase = HostDecoder.Undecodable };
         }
 
         var status = machine?.Status;

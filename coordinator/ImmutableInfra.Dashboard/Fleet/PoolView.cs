@@ -26,7 +26,7 @@ internal sealed record PoolView(ObjectMetadata Metadata, string? DecodeError)
         }
         catch (Exception e) when (ObjectDecoding.IsDecodeFailure(e))
         {
-            return new PoolView(meta, e.Message) { TokenSecretName = meta.Name + "-registration" };
+            return new PoolView(meta, ObjectDecoding.Describe(e)) { TokenSecretName = meta.Name + "-registration" };
         }
 
         var spec = pool?.Spec;

@@ -32,14 +32,20 @@ internal sealed class VipHistory(TimeProvider time, int perCluster)
         var at = vip.LastFailoverTime ?? time.GetUtcNow();
         lock (_lock)
         {
-            var from = _masters.TryGetValue(cluster, out var m) && m.Host != after.Metadata.Name ? m : ((string Host, DateTimeOffset Since)?)null;
+            var known = _masters.TryGetValue(cluster, out var from);
             _masters[cluster] = (after.Metadata.Name, at);
+            if (!known || from.Host == after.Metadata.Name)
+            {
+                // The first master seen is where the history starts, not a change.
+                return;
+            }
+
             if (!_byCluster.TryGetValue(cluster, out var list))
             {
                 _byCluster[cluster] = list = new LinkedList<Failover>();
             }
 
-            list.AddFirst(new Failover(at, from?.Host, after.Metadata.Name, from is { } f ? at - f.Since : null));
+            list.AddFirst(new Failover(at, from.Host, after.Metadata.Name, at - from.Since));
             while (list.Count > perCluster)
             {
                 list.RemoveLast();
@@ -49,4 +55,4 @@ internal sealed class VipHistory(TimeProvider time, int perCluster)
 }
 
 /// <summary>One change of VRRP master: when, from which host, to which, and how long the previous one held it.</summary>
-internal sealed record Failover(DateTimeOffset At, string? From, string To, TimeSpan? PreviousHeld);
+internal sealed record Failover(DateTimeOffset At, string From, string To, TimeSpan PreviousHeld);

@@ -95,6 +95,21 @@ public sealed class DashboardHttpTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Cluster_FailoverSeenWhileRunning_IsInTheHistory()
+    {
+        var cp0 = Objects.ControlPlaneClaim(Objects.HostStatus("cp-0", "Provisioned", 0), "alpha", "alpha-cp-0", "Backup", "cp-1");
+        var cp1 = Objects.ControlPlaneClaim(Objects.HostStatus("cp-1", "Provisioned", 1), "alpha", "alpha-cp-1", "Master", "cp-1");
+        cp1["vip"]!["lastFailoverTime"] = "2026-01-01T00:02:30Z";
+        await _lab.SetStatusAsync("machineinventories", "fleet", "cp-0", cp0);
+        await _lab.SetStatusAsync("machineinventories", "fleet", "cp-1", cp1);
+
+        await Eventually.True(async () => (await Http.GetStringAsync("/clusters/fleet/alpha")).Contains("table class=\"failovers\"", StringComparison.Ordinal), "the failover is listed");
+        var doc = new HtmlParser().ParseDocument(await Http.GetStringAsync("/clusters/fleet/alpha"));
+        Assert.Equal(["cp-0", "cp-1", "2m"], doc.QuerySelectorAll("table.failovers tbody tr > *").Skip(1).Select(c => c.TextContent));
+        Assert.Equal("cp-1", doc.QuerySelector("#vip-master")!.TextContent);
+    }
+
+    [Fact]
     public async Task Responses_CarryCspAndNoCors_AndOtherHostsAreRefused()
     {
         using var ok = await Http.GetAsync("/hosts");

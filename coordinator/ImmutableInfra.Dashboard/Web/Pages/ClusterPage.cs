@@ -79,7 +79,7 @@ internal static class ClusterPage
         sb.Append("<table class=\"failovers\"><caption>VRRP master changes, newest first</caption><thead><tr><th scope=\"col\">When</th><th scope=\"col\">From</th><th scope=\"col\">To</th><th scope=\"col\">Previous master held it for</th></tr></thead><tbody>");
         foreach (var f in history)
         {
-            sb.Append(CultureInfo.InvariantCulture, $"<tr><td>{Time(f.At, now)}</td><td>{E(f.From ?? "—")}</td><th scope=\"row\">{E(f.To)}</th><td>{(f.PreviousHeld is { } d ? Format.Span(d) : "—")}</td></tr>");
+            sb.Append(CultureInfo.InvariantCulture, $"<tr><td>{Time(f.At, now)}</td><td>{E(f.From)}</td><th scope=\"row\">{E(f.To)}</th><td>{Format.Span(f.PreviousHeld)}</td></tr>");
         }
 
         sb.Append("</tbody></table></section>");

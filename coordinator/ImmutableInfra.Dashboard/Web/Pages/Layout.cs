@@ -17,7 +17,7 @@ internal static class Layout
         var sb = new StringBuilder(4096 + page.Live.Length);
         sb.Append("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">");
         sb.Append(CultureInfo.InvariantCulture, $"<title>{E(page.Title)} · baremetal dashboard</title>");
-        sb.Append("<link rel=\"stylesheet\" href=\"/assets/dashboard.css\"><script src=\"/assets/dashboard.js\" defer></script></head>");
+        sb.Append("<link rel=\"icon\" href=\"/assets/favicon.svg\"><link rel=\"stylesheet\" href=\"/assets/dashboard.css\"><script src=\"/assets/dashboard.js\" defer></script></head>");
         sb.Append(CultureInfo.InvariantCulture, $"<body data-kinds=\"{E(KindNames(page.Kinds | FleetKinds.Connection))}\" data-version=\"{version}\">");
         sb.Append("<a class=\"skip\" href=\"#main\">Skip to content</a><header><span class=\"brand\">kubectl baremetal</span><nav aria-label=\"Sections\"><ul>");
         foreach (var (href, label) in Sections)
