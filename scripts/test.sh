@@ -15,6 +15,7 @@ packages=(
   rpm rpmlint clang zlib1g-dev      # rpmbuild and rpmlint of the agent RPM (NativeAOT publish needs clang, zlib)
   ignition shellcheck               # ignition-validate and shellcheck of the MicroOS enrollment renderers
   debootstrap systemd-container     # a Debian tree booted with systemd-nspawn for the unit under real systemd
+  chromium                          # the dashboard's browser tests (Playwright drives /usr/bin/chromium)
 )
 missing=()
 for p in "${packages[@]}"; do
