@@ -22,14 +22,10 @@ internal sealed record ClusterView(ObjectMetadata Metadata, string? DecodeError)
     public static ClusterView Decode(JsonElement item)
     {
         var meta = ObjectMetadata.Read(item);
-        BaremetalCluster? cluster;
-        try
+        var cluster = ObjectDecoding.Decode(item, ApiJsonContext.Default.BaremetalCluster, out var error);
+        if (error is not null)
         {
-            cluster = item.Deserialize(ApiJsonContext.Default.BaremetalCluster);
-        }
-        catch (Exception e) when (ObjectDecoding.IsDecodeFailure(e))
-        {
-            return new ClusterView(meta, ObjectDecoding.Describe(e)) { LoadBalancer = HostDecoder.Undecodable };
+            return new ClusterView(meta, error) { LoadBalancer = HostDecoder.Undecodable };
         }
 
         var spec = cluster?.Spec;

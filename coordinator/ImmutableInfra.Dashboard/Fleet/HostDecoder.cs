@@ -11,14 +11,10 @@ internal static class HostDecoder
     public static HostView Decode(JsonElement item)
     {
         var meta = ObjectMetadata.Read(item);
-        MachineInventory? host;
-        try
+        var host = ObjectDecoding.Decode(item, ApiJsonContext.Default.MachineInventory, out var error);
+        if (error is not null)
         {
-            host = item.Deserialize(ApiJsonContext.Default.MachineInventory);
-        }
-        catch (Exception e) when (ObjectDecoding.IsDecodeFailure(e))
-        {
-            return new HostView(meta, ObjectDecoding.Describe(e)) { State = Undecodable, Pool = RawPool(item), SearchText = meta.Name.ToLowerInvariant() };
+            return new HostView(meta, error) { State = Undecodable, Pool = RawPool(item), SearchText = meta.Name.ToLowerInvariant() };
         }
 
         var status = host?.Status;

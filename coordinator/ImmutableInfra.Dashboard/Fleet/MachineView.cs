@@ -24,14 +24,10 @@ internal sealed record MachineView(ObjectMetadata Metadata, string? DecodeError)
     public static MachineView Decode(JsonElement item)
     {
         var meta = ObjectMetadata.Read(item);
-        BaremetalMachine? machine;
-        try
+        var machine = ObjectDecoding.Decode(item, ApiJsonContext.Default.BaremetalMachine, out var error);
+        if (error is not null)
         {
-            machine = item.Deserialize(ApiJsonContext.Default.BaremetalMachine);
-        }
-        catch (Exception e) when (ObjectDecoding.IsDecodeFailure(e))
-        {
-            return new MachineView(meta, ObjectDecoding.Describe(e)) { Phase = HostDecoder.Undecodable };
+            return new MachineView(meta, error) { Phase = HostDecoder.Undecodable };
         }
 
         var status = machine?.Status;

@@ -1,10 +1,27 @@
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 
 namespace ImmutableInfra.Dashboard.Fleet;
 
 /// <summary>What counts as "this object does not decode": a body that breaks our types, not a bug of ours.</summary>
 internal static class ObjectDecoding
 {
+    /// <summary>Decodes one object; on a body that breaks our types, returns null and says where in <paramref name="error"/>.</summary>
+    public static T? Decode<T>(JsonElement item, JsonTypeInfo<T> type, out string? error)
+        where T : class
+    {
+        try
+        {
+            error = null;
+            return item.Deserialize(type);
+        }
+        catch (Exception e) when (IsDecodeFailure(e))
+        {
+            error = Describe(e);
+            return null;
+        }
+    }
+
     public static bool IsDecodeFailure(Exception e) =>
         e is JsonException or FormatException or InvalidOperationException or NotSupportedException or ArgumentException;
 

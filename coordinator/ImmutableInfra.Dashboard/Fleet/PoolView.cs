@@ -19,14 +19,10 @@ internal sealed record PoolView(ObjectMetadata Metadata, string? DecodeError)
     public static PoolView Decode(JsonElement item)
     {
         var meta = ObjectMetadata.Read(item);
-        MachineInventoryPool? pool;
-        try
+        var pool = ObjectDecoding.Decode(item, ApiJsonContext.Default.MachineInventoryPool, out var error);
+        if (error is not null)
         {
-            pool = item.Deserialize(ApiJsonContext.Default.MachineInventoryPool);
-        }
-        catch (Exception e) when (ObjectDecoding.IsDecodeFailure(e))
-        {
-            return new PoolView(meta, ObjectDecoding.Describe(e)) { TokenSecretName = meta.Name + "-registration" };
+            return new PoolView(meta, error) { TokenSecretName = meta.Name + "-registration" };
         }
 
         var spec = pool?.Spec;
