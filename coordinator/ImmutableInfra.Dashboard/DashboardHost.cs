@@ -31,8 +31,6 @@ public sealed class DashboardHost : IAsyncDisposable
 
     internal FleetStore Store { get; }
 
-    internal DashboardServer Server => _server;
-
     /// <summary>Loads the kubeconfig (as kubectl would: --kubeconfig, else $KUBECONFIG, else ~/.kube/config) and starts.</summary>
     public static Task<DashboardHost> StartAsync(DashboardOptions options, ILoggerFactory loggers, CancellationToken ct)
     {

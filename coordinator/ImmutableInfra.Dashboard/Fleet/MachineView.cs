@@ -14,7 +14,6 @@ internal sealed record MachineView(ObjectMetadata Metadata, string? DecodeError)
     public bool ControlPlane => Metadata.Labels.ContainsKey("cluster.x-k8s.io/control-plane");
     public string? Pool { get; init; }
     public string? HostName { get; init; }
-    public string? ProviderId { get; init; }
     public string? BootstrapStep { get; init; }
     public bool Ready { get; init; }
     public IReadOnlyList<ConditionView> Conditions { get; init; } = [];
@@ -36,7 +35,6 @@ internal sealed record MachineView(ObjectMetadata Metadata, string? DecodeError)
             Phase = status?.Phase?.ToString() ?? "Pending",
             Pool = machine?.Spec?.PoolRef?.Name,
             HostName = status?.HostRef?.Name,
-            ProviderId = machine?.Spec?.ProviderId,
             BootstrapStep = status?.BootstrapStep,
             Ready = status?.Initialization?.Provisioned == true || status?.Ready == true,
             Conditions = ConditionView.From(status?.Conditions),

@@ -23,17 +23,6 @@ internal sealed class ApiHealth(TimeProvider time)
     /// <summary>Raised on every change of a resource's access or of the connection.</summary>
     public event Action? Changed;
 
-    public bool Reachable
-    {
-        get
-        {
-            lock (_lock)
-            {
-                return _unreachableSince is null;
-            }
-        }
-    }
-
     public (DateTimeOffset? UnreachableSince, string? Error) Connection
     {
         get

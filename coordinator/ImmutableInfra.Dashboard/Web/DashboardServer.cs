@@ -33,8 +33,6 @@ internal sealed class DashboardServer : IAsyncDisposable
 
     public Uri Url => new($"http://127.0.0.1:{Port}/");
 
-    public LiveUpdates Live => _live;
-
     public static async Task<DashboardServer> StartAsync(FleetStore store, DashboardOptions options, ILoggerFactory loggers, CancellationToken ct)
     {
         var builder = WebApplication.CreateSlimBuilder();

@@ -33,8 +33,6 @@ internal sealed class LiveUpdates : IAsyncDisposable
         _timer = store.Time.CreateTimer(_ => Flush(), null, options.LiveInterval, options.LiveInterval);
     }
 
-    public int ClientCount => Volatile.Read(ref _count);
-
     public async Task ServeAsync(HttpContext context)
     {
         if (Interlocked.Increment(ref _count) > _options.MaxLiveClients)
