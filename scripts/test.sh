@@ -21,6 +21,7 @@ packages=(
   umoci skopeo jq                   # the coordinator image: built (scripts/build-image.sh), inspected, unpacked
   gcc-aarch64-linux-gnu libc6-dev-arm64-cross binutils-aarch64-linux-gnu  # the linux-arm64 NativeAOT agent
   qemu-user-static                  # runs the arm64 agent and coordinator
+  chromium                          # the dashboard's browser tests (Playwright drives /usr/bin/chromium)
 )
 # kubectl applies the clusterctl components; Debian's is kubernetes-client, when none is installed.
 command -v kubectl >/dev/null || packages+=(kubernetes-client)

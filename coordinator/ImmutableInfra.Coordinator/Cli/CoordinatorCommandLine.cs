@@ -15,6 +15,7 @@ internal static class CoordinatorCommandLine
         var root = new RootCommand("ImmutableInfra coordinator: Cluster API provider for bare-metal hosts, and its operator CLI");
         root.Subcommands.Add(ServeCommand.Create(output, error));
         OperatorCommands.AddTo(root, output, error);
+        root.Subcommands.Add(DashboardCommand.Create(output, error));
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
         {
