@@ -2,7 +2,7 @@
 # Builds the immutableinfra-agent RPM with rpmbuild in a fresh, temporary _topdir (nothing from an
 # earlier build can leak in) and copies it to OUTDIR.
 #
-# The binary is the NativeAOT publish of scripts/publish-agent-aot.sh. Set AGENT_BINARY to reuse an
+# The binary is the agent's NativeAOT publish (dotnet publish -r linux-x64). Set AGENT_BINARY to reuse an
 # existing publish (tests do, the publish takes minutes); otherwise it is published here.
 # Needs rpm (rpmbuild), clang and zlib1g-dev. Usage: scripts/build-rpm.sh OUTDIR
 set -euo pipefail
@@ -17,7 +17,9 @@ mkdir -p "$top"/{SOURCES,SPECS,BUILD,BUILDROOT,RPMS,SRPMS}
 
 binary=${AGENT_BINARY:-}
 if [ -z "$binary" ]; then
-  binary=$("$repo/scripts/publish-agent-aot.sh" "$top/publish" | tail -n1)
+  dotnet publish "$repo/agent/ImmutableInfra.Agent/ImmutableInfra.Agent.csproj" \
+    -c Release -r linux-x64 -o "$top/publish" -nologo -v:quiet >&2
+  binary=$top/publish/immutableinfra-agent
 fi
 [ -x "$binary" ] || { echo "build-rpm.sh: $binary is not an executable" >&2; exit 1; }
 

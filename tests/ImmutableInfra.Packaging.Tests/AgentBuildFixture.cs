@@ -27,9 +27,13 @@ public sealed class AgentBuildFixture : IDisposable
 
     private string Publish()
     {
-        var output = Command.Check(Repository.Path("scripts/publish-agent-aot.sh"), [Path.Combine(_directory, "aot")], TimeSpan.FromMinutes(10));
-        var binary = output.Trim().Split('\n')[^1];
-        Assert.True(File.Exists(binary), $"publish printed {binary}, which does not exist");
+        var output = Path.Combine(_directory, "aot");
+        Command.Check(
+            "dotnet",
+            ["publish", Repository.Path("agent/ImmutableInfra.Agent/ImmutableInfra.Agent.csproj"), "-c", "Release", "-r", "linux-x64", "-o", output, "-nologo", "-v:quiet"],
+            TimeSpan.FromMinutes(15));
+        var binary = Path.Combine(output, "immutableinfra-agent");
+        Assert.True(File.Exists(binary), $"the publish left no {binary}");
         return binary;
     }
 

@@ -35,7 +35,7 @@ internal sealed class DbusSystemd(string? busAddress = null, TimeSpan? timeout =
 
     public Task EnableAsync(string unit, CancellationToken cancellationToken) => CallAsync($"enable {unit}", async (connection, token) =>
     {
-        await CallManagerAsync(connection, "EnableUnitFiles", "asbb", writer =>
+        await CallManagerAsync(connection, "EnableUnitFiles", "asbb", (ref MessageWriter writer) =>
         {
             writer.WriteArray(new[] { unit });
             writer.WriteBool(false); // persistent, under /etc, as `systemctl enable`
@@ -51,14 +51,14 @@ internal sealed class DbusSystemd(string? busAddress = null, TimeSpan? timeout =
         string path;
         try
         {
-            path = await CallManagerAsync(connection, "GetUnit", "s", writer => writer.WriteString(unit), ReadObjectPath, token).ConfigureAwait(false);
+            path = await CallManagerAsync(connection, "GetUnit", "s", (ref MessageWriter writer) => writer.WriteString(unit), ReadObjectPath, token).ConfigureAwait(false);
         }
         catch (DBusErrorReplyException e) when (e.ErrorName == "org.freedesktop.systemd1.NoSuchUnit")
         {
             return false; // Not loaded: neither running nor about to.
         }
 
-        var state = await CallAsync(connection, path, "org.freedesktop.DBus.Properties", "Get", "ss", writer =>
+        var state = await CallAsync(connection, path, "org.freedesktop.DBus.Properties", "Get", "ss", (ref MessageWriter writer) =>
         {
             writer.WriteString("org.freedesktop.systemd1.Unit");
             writer.WriteString("ActiveState");
@@ -79,7 +79,7 @@ internal sealed class DbusSystemd(string? busAddress = null, TimeSpan? timeout =
     /// </summary>
     public Task RebootAsync(CancellationToken cancellationToken) => CallAsync("reboot", async (connection, token) =>
     {
-        await CallManagerAsync(connection, "StartUnit", "ss", writer =>
+        await CallManagerAsync(connection, "StartUnit", "ss", (ref MessageWriter writer) =>
         {
             writer.WriteString("reboot.target");
             writer.WriteString("replace-irreversibly");
@@ -108,7 +108,7 @@ internal sealed class DbusSystemd(string? busAddress = null, TimeSpan? timeout =
             // Without a subscriber the manager may not emit job signals at all.
             await CallManagerAsync(connection, "Subscribe", string.Empty, null, token).ConfigureAwait(false);
 
-            var job = await CallManagerAsync(connection, method, "ss", writer =>
+            var job = await CallManagerAsync(connection, method, "ss", (ref MessageWriter writer) =>
             {
                 writer.WriteString(unit);
                 writer.WriteString(mode);
@@ -148,27 +148,35 @@ internal sealed class DbusSystemd(string? busAddress = null, TimeSpan? timeout =
         }
     }
 
-    private static Task<bool> CallManagerAsync(DBusConnection connection, string method, string signature, Action<MessageWriter>? body, CancellationToken token) =>
+    private static Task<bool> CallManagerAsync(DBusConnection connection, string method, string signature, BodyWriter? body, CancellationToken token) =>
         CallManagerAsync(connection, method, signature, body, static (_, _) => true, token);
 
     private static Task<T> CallManagerAsync<T>(
-        DBusConnection connection, string method, string signature, Action<MessageWriter>? body, MessageValueReader<T> reader, CancellationToken token) =>
+        DBusConnection connection, string method, string signature, BodyWriter? body, MessageValueReader<T> reader, CancellationToken token) =>
         CallAsync(connection, ManagerPath, ManagerInterface, method, signature, body, reader, token);
 
     private static Task<T> CallAsync<T>(
-        DBusConnection connection, string path, string @interface, string method, string signature, Action<MessageWriter>? body,
+        DBusConnection connection, string path, string @interface, string method, string signature, BodyWriter? body,
         MessageValueReader<T> reader, CancellationToken token)
     {
+        var writer = connection.GetMessageWriter();
         MessageBuffer message;
-        using (var writer = connection.GetMessageWriter())
+        try
         {
             writer.WriteMethodCallHeader(Service, path, @interface, method, signature.Length == 0 ? null : signature, MessageFlags.None);
-            body?.Invoke(writer);
+            body?.Invoke(ref writer);
             message = writer.CreateMessage();
+        }
+        finally
+        {
+            writer.Dispose();
         }
 
         return connection.CallMethodAsync(message, reader).WaitAsync(token);
     }
+
+    /// <summary>Writes a call's arguments; by reference, as the writer is a struct whose position must advance.</summary>
+    private delegate void BodyWriter(ref MessageWriter writer);
 
     private static string ReadObjectPath(Message message, object? state) => message.GetBodyReader().ReadObjectPathAsString();
 
