@@ -3,7 +3,7 @@
 # Builds the immutableinfra-agent RPM with rpmbuild in a fresh, temporary _topdir (nothing from an
 # earlier build can leak in) and copies it to OUTDIR.
 #
-# The binary is the NativeAOT publish of scripts/publish-agent-aot.sh. Set AGENT_BINARY to reuse an
+# The binary is the agent's NativeAOT publish (dotnet publish -r linux-x64). Set AGENT_BINARY to reuse an
 # existing publish (tests and scripts/release.sh do, the publish takes minutes); otherwise it is
 # published here (x86_64 only: an aarch64 package needs AGENT_BINARY, which scripts/release.sh publishes).
 # The version is VERSION's; RPM_ARCH is x86_64 (default) or aarch64.
@@ -23,7 +23,9 @@ mkdir -p "$top"/{SOURCES,SPECS,BUILD,BUILDROOT,RPMS,SRPMS}
 binary=${AGENT_BINARY:-}
 if [ -z "$binary" ]; then
   [ "$arch" = x86_64 ] || { echo "build-rpm.sh: set AGENT_BINARY to the linux-arm64 NativeAOT agent" >&2; exit 2; }
-  binary=$("$repo/scripts/publish-agent-aot.sh" "$top/publish" | tail -n1)
+  dotnet publish "$repo/agent/ImmutableInfra.Agent/ImmutableInfra.Agent.csproj" \
+    -c Release -r linux-x64 -o "$top/publish" -nologo -v:quiet >&2
+  binary=$top/publish/immutableinfra-agent
 fi
 [ -x "$binary" ] || { echo "build-rpm.sh: $binary is not an executable" >&2; exit 1; }
 

@@ -46,9 +46,6 @@ mkdir -p "$out/sbom" "$out/clusterctl"
 started=$SECONDS
 step() { echo "release.sh: $* ($((SECONDS - started)) s)" >&2; }
 
-# The agent's csproj sets these in its NativeAOT group, which today applies only with -p:AgentAot=true (the
-# net9.0 build of scripts/publish-agent-aot.sh); a plain net10.0 PublishAot publish needs them passed.
-agent_aot=(-p:PublishAot=true -p:OptimizationPreference=Size -p:IlcFoldIdenticalMethodBodies=true -p:WarningsNotAsErrors=IL2104)
 
 rid_of() { case $1 in amd64) echo linux-x64 ;; arm64) echo linux-arm64 ;; esac; }
 rpm_arch_of() { case $1 in amd64) echo x86_64 ;; arm64) echo aarch64 ;; esac; }
@@ -59,7 +56,7 @@ for arch in amd64 arm64; do
   reuse=${RELEASE_REUSE_PUBLISHES:-}
   if [ -z "$reuse" ] || [ ! -f "$work/agent-$arch/project.assets.json" ]; then
     step "agent $rid (NativeAOT)"
-    dotnet publish "$repo/agent/ImmutableInfra.Agent/ImmutableInfra.Agent.csproj" -c Release -r "$rid" "${agent_aot[@]}" "${cross[@]}" \
+    dotnet publish "$repo/agent/ImmutableInfra.Agent/ImmutableInfra.Agent.csproj" -c Release -r "$rid" "${cross[@]}" \
       -p:ContinuousIntegrationBuild=true -o "$work/agent-$arch" -nologo -v:quiet -clp:ErrorsOnly >&2
     cp "$repo/agent/ImmutableInfra.Agent/obj/project.assets.json" "$work/agent-$arch/project.assets.json"
   fi

@@ -5,7 +5,9 @@ using ImmutableInfra.Agent.Hosting;
 using ImmutableInfra.Agent.Inventory;
 using ImmutableInfra.Agent.Platform;
 using ImmutableInfra.Agent.Vip;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Hosting.Systemd;
 using Microsoft.Extensions.Logging;
 
 namespace ImmutableInfra.Agent.Simulation;
@@ -17,21 +19,19 @@ namespace ImmutableInfra.Agent.Simulation;
 /// </summary>
 public sealed class SimulatedHost : IAsyncDisposable
 {
-    private readonly AgentGraph _graph;
-    private readonly IHostedService _agent;
+    private readonly IHost _agent;
     private readonly SimulatedNotifier _notifier;
     private readonly FixtureTree _tree;
     private readonly SimulatedCommandRunner _commands;
     private bool _stopped;
 
-    private SimulatedHost(int index, FixtureTree tree, AgentGraph graph, SimulatedNotifier notifier, SimulatedCommandRunner commands)
+    private SimulatedHost(int index, FixtureTree tree, IHost agent, SimulatedNotifier notifier, SimulatedCommandRunner commands)
     {
         Index = index;
         _tree = tree;
-        _graph = graph;
+        _agent = agent;
         _notifier = notifier;
         _commands = commands;
-        _agent = graph.Service;
     }
 
     public int Index { get; }
@@ -92,17 +92,18 @@ public sealed class SimulatedHost : IAsyncDisposable
         var notifier = new SimulatedNotifier();
         var commands = new SimulatedCommandRunner(root, options.KubeadmTime);
         var addresses = new SimulatedAddresses("enp1s0", SimulatedHostOptions.Address(index));
-        var seams = new AgentSeams
-        {
-            Commands = commands,
-            Systemd = new SimulatedSystemd(),
-            BlockDevices = new SimulatedBlockDevices(),
-            NetworkAddresses = addresses,
-            LocalAddresses = addresses,
-            Notifier = notifier,
-            ReleaseHeap = static () => { }, // Simulated hosts share the lab's process: none collects it for all.
-        };
-        var host = new SimulatedHost(index, tree, new AgentGraph(agentOptions, coordination, loggers, seams), notifier, commands);
+        var builder = AgentHost.CreateBuilder(agentOptions, coordination);
+        builder.Services.AddSingleton<IHostLifetime, InProcessLifetime>();
+        builder.Services.AddSingleton(loggers);
+        builder.Services.AddSingleton<ISystemdNotifier>(notifier);
+        builder.Services.AddSingleton<ICommandRunner>(commands);
+        builder.Services.AddSingleton<ISystemd, SimulatedSystemd>();
+        builder.Services.AddSingleton<IBlockDeviceWriter, SimulatedBlockDevices>();
+        builder.Services.AddSingleton<INetworkAddressSource>(addresses);
+        builder.Services.AddSingleton<ILocalAddresses>(addresses);
+        // Simulated hosts share the lab's process: none collects it for all.
+        builder.Services.AddSingleton(sp => new IdleHeapRelease(sp.GetRequiredService<TimeProvider>(), static () => { }));
+        var host = new SimulatedHost(index, tree, builder.Build(), notifier, commands);
         await host._agent.StartAsync(ct).ConfigureAwait(false);
         return host;
     }
@@ -123,7 +124,7 @@ public sealed class SimulatedHost : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await StopAsync().ConfigureAwait(false);
-        _graph.Dispose();
+        _agent.Dispose();
         _tree.Dispose();
     }
 }

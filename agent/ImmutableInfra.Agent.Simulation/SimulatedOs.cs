@@ -1,7 +1,7 @@
-using ImmutableInfra.Agent.Hosting;
 using ImmutableInfra.Agent.Inventory;
 using ImmutableInfra.Agent.Platform;
 using ImmutableInfra.Agent.Vip;
+using Microsoft.Extensions.Hosting.Systemd;
 
 namespace ImmutableInfra.Agent.Simulation;
 
@@ -52,7 +52,7 @@ internal sealed class SimulatedSystemd : ISystemd
 
     public Task RestartAsync(string unit, CancellationToken cancellationToken) => Task.CompletedTask;
 
-    public Task ReloadAsync(string unit, CancellationToken cancellationToken) => Task.CompletedTask;
+    public Task ReloadOrRestartAsync(string unit, CancellationToken cancellationToken) => Task.CompletedTask;
 
     public Task EnableAsync(string unit, CancellationToken cancellationToken) => Task.CompletedTask;
 
@@ -84,7 +84,7 @@ internal sealed class SimulatedAddresses(string nic, string cidr) : INetworkAddr
 }
 
 /// <summary>Keeps the agent's last sd_notify STATUS= line, for the lab's progress view.</summary>
-internal sealed class SimulatedNotifier : ISdNotifier
+internal sealed class SimulatedNotifier : ISystemdNotifier
 {
     private volatile string _status = string.Empty;
 
@@ -92,9 +92,9 @@ internal sealed class SimulatedNotifier : ISdNotifier
 
     public string Status => _status;
 
-    public void Notify(string state)
+    public void Notify(ServiceState state)
     {
-        foreach (var line in state.Split('\n'))
+        foreach (var line in state.ToString().Split('\n'))
         {
             if (line.StartsWith("STATUS=", StringComparison.Ordinal))
             {

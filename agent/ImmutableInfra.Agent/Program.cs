@@ -15,7 +15,7 @@ internal static class Program
             return 2;
         }
 
-        var loader = AgentConfigLoader.FromProcessEnvironment();
+        var loader = new AgentConfigLoader();
         return commandLine.Command switch
         {
             "inventory" => InventoryCommand.Run(commandLine, Console.Out),

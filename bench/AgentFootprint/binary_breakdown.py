@@ -2,8 +2,8 @@
 """Where the agent's NativeAOT binary is: ILC's map file aggregated by owning assembly and namespace-ish prefix.
 
 Publish with the map first:
-  dotnet publish agent/ImmutableInfra.Agent -c Release -r linux-x64 -p:AgentAot=true -p:IlcGenerateMapFile=true -o DIR
-  bench/AgentFootprint/binary_breakdown.py agent/ImmutableInfra.Agent/obj/aot/Release/net9.0/linux-x64/native/immutableinfra-agent.map.xml [DEPTH]
+  dotnet publish agent/ImmutableInfra.Agent -c Release -r linux-x64 -p:IlcGenerateMapFile=true -o DIR
+  bench/AgentFootprint/binary_breakdown.py agent/ImmutableInfra.Agent/obj/Release/net10.0/linux-x64/native/immutableinfra-agent.map.xml [DEPTH]
 
 Counts method code and the type data that follows types (method tables, generic dictionaries, statics), each node
 under the assembly of its outermost mangled name, so Dictionary<K,V> code instantiated over a protobuf type counts

@@ -1,26 +1,31 @@
 #!/usr/bin/python3
-"""Agent footprint: start-to-READY and idle RSS of the NativeAOT agent against a NativeAOT hello world.
+"""Agent footprint: start-to-READY and idle RSS of the NativeAOT agent against a NativeAOT hello world, under systemd.
 
-Run by bench/agent-footprint.sh. The agent runs for real (rootDir /, its own state dir) against a
-fake coordinator served here with python3-grpcio on 127.0.0.1 (h2c): Register answers with a
+Run by bench/agent-footprint.sh. Both programs run as Type=notify units of a real systemd: PID 1 of a systemd-nspawn
+container booted from the cached Debian tree of the packaging tests (the Generic Host's AddSystemd() notifies only when
+systemd is the parent process). The agent runs with the shipped unit and its Environment= lines; the hello world (an
+empty Generic Host with AddSystemd) gets the same Environment= lines. The container shares the host's network, so the
+agent reaches a fake coordinator served here with python3-grpcio on 127.0.0.1 (h2c): Register answers with a
 credential, Sync takes the stream and sends nothing, so the agent stays connected and idle.
-Start-to-READY is from just before spawning the process to the READY=1 datagram on NOTIFY_SOCKET;
-the agent sends READY=1 before any network call, so the figure excludes the network. Both programs get
-the Environment= lines of the shipped systemd unit (GC and malloc settings), as the agent does in production.
+
+start-to-READY is systemd's own figure: ActiveEnterTimestampMonotonic (READY=1 processed) minus
+ExecMainStartTimestampMonotonic (the main process forked). The agent sends READY=1 before any network call.
 """
 import argparse
 import os
-import socket
 import statistics
 import subprocess
 import tempfile
 import threading
 import time
+import uuid
 from concurrent import futures
 
 import grpc
 
 SERVICE = "immutableinfra.agent.v1.AgentService"
+AGENT_UNIT = "immutableinfra-agent.service"
+HELLO_UNIT = "hello-ready.service"
 
 
 def _varint(value):
@@ -70,142 +75,140 @@ class FakeCoordinator:
 
 
 def unit_environment(path):
-    """The KEY=VALUE pairs of a systemd unit's Environment= lines (the shipped unit uses no quoting)."""
-    env = {}
+    """The Environment= lines of a systemd unit, as written (the shipped unit uses no quoting)."""
     with open(path) as unit:
-        for line in unit:
-            if line.startswith("Environment="):
-                key, _, value = line.strip().removeprefix("Environment=").partition("=")
-                env[key] = value
-    return env
+        return [line.strip() for line in unit if line.startswith("Environment=")]
 
 
-UNIT_ENV = {}
+class Container:
+    """A Debian tree booted with systemd-nspawn (--volatile=overlay: the cached tree is never changed), driven through nsenter."""
+
+    def __init__(self, tree, binds, console):
+        self.console = console
+        args = ["systemd-nspawn", "--boot", "--register=no", "--keep-unit", "--volatile=overlay", "--quiet",
+                "-M", "iibench-" + uuid.uuid4().hex[:8], "-D", tree]
+        args += [f"--bind-ro={host}:{inside}" for host, inside in binds.items()]
+        self.nspawn = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=console, stderr=subprocess.STDOUT)
+        self.leader = None
+        deadline = time.monotonic() + 180
+        while time.monotonic() < deadline:
+            if self.nspawn.poll() is not None:
+                raise RuntimeError(f"systemd-nspawn exited {self.nspawn.returncode}")
+            if self.leader is None:
+                with open(f"/proc/{self.nspawn.pid}/task/{self.nspawn.pid}/children") as f:
+                    children = f.read().split()
+                if len(children) == 1 and open(f"/proc/{children[0]}/comm").read().strip() == "systemd":
+                    self.leader = children[0]
+            elif self.run("systemctl", "is-system-running", check=False).strip() in ("running", "degraded"):
+                return
+            time.sleep(0.2)
+        self.close()
+        raise TimeoutError("the container did not boot within 180 s")
+
+    def run(self, *command, check=True):
+        done = subprocess.run(["nsenter", "-t", self.leader, "-a", *command], capture_output=True, text=True, timeout=120)
+        if check and done.returncode != 0:
+            raise RuntimeError(f"{' '.join(command)} exited {done.returncode}: {done.stdout}{done.stderr}")
+        return done.stdout
+
+    def show(self, unit, *properties):
+        out = self.run("systemctl", "show", unit, "-p", ",".join(properties))
+        return dict(line.split("=", 1) for line in out.splitlines() if "=" in line)
+
+    def start_to_ready_ms(self, unit):
+        """Starts the unit (systemctl start returns once READY=1 arrived) and returns systemd's fork-to-READY time."""
+        self.run("systemctl", "start", unit)
+        times = self.show(unit, "ExecMainStartTimestampMonotonic", "ActiveEnterTimestampMonotonic")
+        return (int(times["ActiveEnterTimestampMonotonic"]) - int(times["ExecMainStartTimestampMonotonic"])) / 1000
+
+    def rss_kib(self, unit):
+        pid = self.show(unit, "MainPID")["MainPID"]
+        fields = dict(line.split(":", 1) for line in self.run("cat", f"/proc/{pid}/status").splitlines() if ":" in line)
+        return int(fields["VmRSS"].split()[0]), int(fields["VmHWM"].split()[0])
+
+    def close(self):
+        if self.leader is not None:
+            try:
+                os.kill(int(self.leader), 9)  # SIGKILL to a PID namespace's init ends every process in it.
+            except ProcessLookupError:
+                pass
+        try:
+            self.nspawn.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.nspawn.kill()
+            self.nspawn.wait()
 
 
-def spawn(argv, notify_path):
-    """Starts argv with the unit's environment and NOTIFY_SOCKET; returns (process, milliseconds until READY=1)."""
-    receiver = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
-    receiver.bind(notify_path)
-    receiver.settimeout(30)
-    env = dict(os.environ, **UNIT_ENV, NOTIFY_SOCKET=notify_path)
-    started = time.monotonic_ns()
-    process = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        while b"READY=1" not in receiver.recv(4096):
-            pass
-        return process, (time.monotonic_ns() - started) / 1e6
-    finally:
-        receiver.close()
-
-
-def stop(process):
-    process.terminate()
-    process.wait(timeout=30)
-
-
-def rss_kib(pid):
-    fields = {}
-    with open(f"/proc/{pid}/status") as status:
-        for line in status:
-            key, _, value = line.partition(":")
-            fields[key] = value.strip()
-    return int(fields["VmRSS"].split()[0]), int(fields["VmHWM"].split()[0])
-
-
-def wait_for_stream(coordinator, streams_before, timeout=30):
-    """Waits until the fake coordinator has seen a Sync stream beyond streams_before; returns whether it did."""
+def wait_for_stream(coordinator, streams_before, timeout=60):
     deadline = time.monotonic() + timeout
     while coordinator.streams == streams_before and time.monotonic() < deadline:
         time.sleep(0.05)
     return coordinator.streams > streams_before
 
 
-SHIPPED_UNIT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "../../packaging/systemd/immutableinfra-agent.service")
-
-
-class IdleAgent:
-    """One agent binary against its own fake coordinator, with a unit's Environment= lines: the probes' common start.
-    start_and_stop(run) times a start to READY=1; idle(seconds) starts the agent, waits for its Sync stream and idles it,
-    leaving it running in self.process for the probe to measure; close() stops both."""
-
-    def __init__(self, binary, unit=SHIPPED_UNIT):
-        UNIT_ENV.update(unit_environment(unit))
-        self.binary = binary
-        self.work = tempfile.mkdtemp()
-        self.coordinator = FakeCoordinator()
-        self.process = None
-
-    def start_and_stop(self, run):
-        process, ms = spawn(agent_argv(self.binary, self.work, self.coordinator, run), os.path.join(self.work, f"notify-{run}.sock"))
-        stop(process)
-        return ms
-
-    def idle(self, seconds):
-        """Returns (milliseconds to READY=1, whether the agent opened its stream and still runs after idling)."""
-        streams_before = self.coordinator.streams
-        self.process, ready_ms = spawn(agent_argv(self.binary, self.work, self.coordinator, "idle"), os.path.join(self.work, "notify-idle.sock"))
-        streamed = wait_for_stream(self.coordinator, streams_before)
-        time.sleep(seconds)
-        return ready_ms, streamed and self.process.poll() is None
-
-    def close(self):
-        if self.process is not None:
-            stop(self.process)
-        self.coordinator.server.stop(0)
-
-
-def agent_argv(binary, work, coordinator, run):
-    state = os.path.join(work, f"state-{run}")
-    config = os.path.join(work, f"agent-{run}.yaml")
-    with open(config, "w") as f:
-        f.write(f"coordinatorUrl: http://127.0.0.1:{coordinator.port}\ninsecure: true\npool: default/bench\n"
-                f"registrationToken: bench-token\nstateDir: {state}\nrootDir: /\n")
-    return [binary, "run", "--config", config]
-
-
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--agent", required=True)
     parser.add_argument("--hello", required=True)
-    parser.add_argument("--work", required=True)
+    parser.add_argument("--tree", required=True, help="the Debian tree (tests/ImmutableInfra.Packaging.Tests/Systemd/debian-tree.sh)")
+    parser.add_argument("--unit", required=True, help="the shipped agent unit")
     parser.add_argument("--runs", type=int, default=10)
     parser.add_argument("--idle-seconds", type=int, default=60)
-    parser.add_argument("--unit", help="systemd unit whose Environment= lines both programs run with")
     args = parser.parse_args()
-    if args.unit:
-        UNIT_ENV.update(unit_environment(args.unit))
+
     coordinator = FakeCoordinator()
+    environment = unit_environment(args.unit)
+    work = tempfile.mkdtemp()
+    files = {
+        "agent.yaml": f"coordinatorUrl: http://127.0.0.1:{coordinator.port}\ninsecure: true\npool: default/bench\n"
+                      "registrationToken: bench-token\n",
+        # Ten timed starts and the idle one exceed the shipped unit's start limit (10 in 10 min).
+        "bench.conf": "[Unit]\nStartLimitIntervalSec=0\n",
+        HELLO_UNIT: "[Service]\nType=notify\nNotifyAccess=main\nExecStart=/usr/bin/hello-ready\n" + "\n".join(environment) + "\n",
+    }
+    for name, text in files.items():
+        with open(os.path.join(work, name), "w") as f:
+            f.write(text)
+    binds = {
+        args.agent: "/usr/bin/immutableinfra-agent",
+        args.hello: "/usr/bin/hello-ready",
+        args.unit: "/usr/lib/systemd/system/" + AGENT_UNIT,
+        os.path.join(work, "bench.conf"): f"/etc/systemd/system/{AGENT_UNIT}.d/bench.conf",
+        os.path.join(work, HELLO_UNIT): "/etc/systemd/system/" + HELLO_UNIT,
+        os.path.join(work, "agent.yaml"): "/etc/immutableinfra/agent.yaml",
+    }
+    with open(os.path.join(work, "console.log"), "w") as console:
+        container = Container(args.tree, binds, console)
+    try:
+        ready = {"agent": [], "hello": []}
+        for _ in range(args.runs):
+            for name, unit in (("agent", AGENT_UNIT), ("hello", HELLO_UNIT)):
+                ready[name].append(container.start_to_ready_ms(unit))
+                container.run("systemctl", "stop", unit)
 
-    ready = {"agent": [], "hello": []}
-    for run in range(args.runs):
-        for name, argv in (("agent", agent_argv(args.agent, args.work, coordinator, run)), ("hello", [args.hello])):
-            process, ms = spawn(argv, os.path.join(args.work, f"notify-{name}-{run}.sock"))
-            ready[name].append(ms)
-            stop(process)
-
-    streams_before = coordinator.streams
-    agent, _ = spawn(agent_argv(args.agent, args.work, coordinator, "idle"), os.path.join(args.work, "notify-agent-idle.sock"))
-    hello, _ = spawn([args.hello], os.path.join(args.work, "notify-hello-idle.sock"))
-    connected = wait_for_stream(coordinator, streams_before)
-    time.sleep(args.idle_seconds)
-    agent_rss, agent_hwm = rss_kib(agent.pid)
-    hello_rss, hello_hwm = rss_kib(hello.pid)
-    still_connected = agent.poll() is None
-    stop(agent)
-    stop(hello)
-    coordinator.server.stop(0)
+        streams_before = coordinator.streams
+        container.run("systemctl", "start", AGENT_UNIT)
+        container.run("systemctl", "start", HELLO_UNIT)
+        connected = wait_for_stream(coordinator, streams_before)
+        time.sleep(args.idle_seconds)
+        agent_rss, agent_hwm = container.rss_kib(AGENT_UNIT)
+        hello_rss, hello_hwm = container.rss_kib(HELLO_UNIT)
+        still = container.show(AGENT_UNIT, "ActiveState", "NRestarts")
+    finally:
+        container.close()
+        coordinator.server.stop(0)
 
     def summary(values):
         return f"median {statistics.median(values):.1f} ms (min {min(values):.1f}, max {max(values):.1f})"
 
     size = lambda path: os.path.getsize(path) / (1024 * 1024)
-    print(f"runs: {args.runs}, idle: {args.idle_seconds} s, agent connected to the fake coordinator: {connected and still_connected}")
-    print(f"environment: {' '.join(f'{k}={v}' for k, v in UNIT_ENV.items()) or '(none)'}")
+    a, h = statistics.median(ready["agent"]), statistics.median(ready["hello"])
+    print(f"runs: {args.runs}, idle: {args.idle_seconds} s, agent connected to the fake coordinator: "
+          f"{connected and still['ActiveState'] == 'active' and still['NRestarts'] == '0'}")
+    print(f"environment: {' '.join(line.removeprefix('Environment=') for line in environment) or '(none)'}")
     print("| measure | agent (NativeAOT) | hello world (NativeAOT) | ratio |")
     print("| --- | --- | --- | --- |")
-    a, h = statistics.median(ready["agent"]), statistics.median(ready["hello"])
-    print(f"| start-to-READY | {summary(ready['agent'])} | {summary(ready['hello'])} | {a / h:.2f}x |")
+    print(f"| start-to-READY (systemd) | {summary(ready['agent'])} | {summary(ready['hello'])} | {a / h:.2f}x |")
     print(f"| RSS after {args.idle_seconds} s idle | {agent_rss / 1024:.1f} MiB (peak {agent_hwm / 1024:.1f}) | "
           f"{hello_rss / 1024:.1f} MiB (peak {hello_hwm / 1024:.1f}) | {agent_rss / hello_rss:.2f}x |")
     print(f"| binary size | {size(args.agent):.1f} MiB | {size(args.hello):.1f} MiB | {size(args.agent) / size(args.hello):.2f}x |")

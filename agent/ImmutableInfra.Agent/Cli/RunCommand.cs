@@ -1,16 +1,16 @@
 using ImmutableInfra.Agent.Configuration;
 using ImmutableInfra.Agent.Coordination;
 using ImmutableInfra.Agent.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Serilog;
 
 namespace ImmutableInfra.Agent.Cli;
 
-/// <summary>`run`: validates the config, then runs the host until SIGTERM.</summary>
+/// <summary>`run`: validates the config, then runs the agent's host until SIGTERM.</summary>
 internal static class RunCommand
 {
-    /// <summary>Below systemd's default TimeoutStopSec (90 s) and the unit's 30 s, so a stop never escalates to SIGKILL.</summary>
-    private static readonly TimeSpan ShutdownTimeout = TimeSpan.FromSeconds(20);
-
     public static async Task<int> RunAsync(CommandLine commandLine, AgentConfigLoader loader, TextWriter error)
     {
         var result = loader.Load(commandLine.ConfigPath);
@@ -21,27 +21,41 @@ internal static class RunCommand
         }
 
         var options = result.Options!;
-        using var serilog = AgentLogging.Create(options.LogFormat);
-        using var loggerFactory = new SerilogLoggers(serilog);
-        AgentGraph graph;
+        IHost host;
         try
         {
-            // Built whole now, so bad settings or an unreadable CA bundle fail the start with their reason.
-            graph = new AgentGraph(options, CoordinationOptions.From(options), loggerFactory);
+            var builder = AgentHost.CreateBuilder(options, CoordinationOptions.From(options));
+            builder.Services.AddSerilog(AgentLogging.Create(options.LogFormat), dispose: true);
+            host = builder.Build();
         }
-        catch (Exception e) when (e is ArgumentException or InvalidOperationException)
+        catch (ArgumentException e)
         {
             await error.WriteLineAsync($"immutableinfra-agent: {e.Message}").ConfigureAwait(false);
             return 1;
         }
 
-        using var disposeGraph = graph;
-        var logger = loggerFactory.CreateLogger("ImmutableInfra.Agent.Configuration");
-        foreach (var warning in result.Warnings)
+        using (host)
         {
-            HostingLog.ConfigWarning(logger, warning.Field, warning.Problem);
-        }
+            var logger = host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("ImmutableInfra.Agent.Configuration");
+            foreach (var warning in result.Warnings)
+            {
+                HostingLog.ConfigWarning(logger, warning.Field, warning.Problem);
+            }
 
-        return await AgentHost.RunAsync(graph.Service, ShutdownTimeout, loggerFactory.CreateLogger("ImmutableInfra.Agent.Hosting")).ConfigureAwait(false);
+            try
+            {
+                await host.StartAsync().ConfigureAwait(false);
+                await host.WaitForShutdownAsync().ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is ArgumentException or InvalidOperationException)
+            {
+                // A service that cannot be built (an unreadable CA bundle) fails the start with its reason.
+                await error.WriteLineAsync($"immutableinfra-agent: {e.Message}").ConfigureAwait(false);
+                return 1;
+            }
+
+            // A hosted service that failed stopped the host: exit non-zero so systemd restarts the unit.
+            return AgentHost.AnyServiceFailed(host.Services) ? 1 : 0;
+        }
     }
 }

@@ -1,30 +1,19 @@
 using ImmutableInfra.UntrustedYaml;
+using Microsoft.Extensions.Configuration;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
 namespace ImmutableInfra.Agent.Configuration;
 
 /// <summary>
-/// Loads agent.yaml (read as a YAML node tree, no reflection, so NativeAOT-safe), applies IMMUTABLEINFRA_AGENT_*
-/// overrides and validates the result, collecting every problem with the field it concerns.
+/// Loads agent.yaml (read as a YAML node tree, no reflection, so NativeAOT-safe) and the IMMUTABLEINFRA_AGENT_* environment
+/// (.NET configuration's own provider: IMMUTABLEINFRA_AGENT_HEARTBEATINTERVAL, IMMUTABLEINFRA_AGENT_RECONNECTBACKOFF__MAX,
+/// IMMUTABLEINFRA_AGENT_LABELS__rack=7) as one configuration, the environment winning, and binds and validates it,
+/// collecting every problem with the field it concerns.
 /// </summary>
-internal sealed class AgentConfigLoader(IReadOnlyDictionary<string, string> environment)
+internal sealed class AgentConfigLoader(string environmentPrefix = ConfigKeys.EnvironmentPrefix)
 {
     private const long MaxConfigBytes = 1024 * 1024;
-
-    public static AgentConfigLoader FromProcessEnvironment()
-    {
-        var variables = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (global::System.Collections.DictionaryEntry entry in Environment.GetEnvironmentVariables())
-        {
-            if (entry.Key is string key && key.StartsWith(ConfigKeys.EnvironmentPrefix, StringComparison.Ordinal))
-            {
-                variables[key] = entry.Value as string ?? string.Empty;
-            }
-        }
-
-        return new AgentConfigLoader(variables);
-    }
 
     public ConfigLoadResult Load(string path)
     {
@@ -57,14 +46,37 @@ internal sealed class AgentConfigLoader(IReadOnlyDictionary<string, string> envi
             ReadYaml(text, scalars, labels, persistentDisks, errors);
         }
 
-        ApplyEnvironment(scalars, labels, persistentDisks, errors);
         if (errors.Count > 0)
         {
             return new ConfigLoadResult(null, errors, warnings);
         }
 
-        var options = AgentOptionsBinder.Bind(scalars, labels, persistentDisks, errors, warnings);
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(FileValues(scalars, labels, persistentDisks))
+            .AddEnvironmentVariables(environmentPrefix)
+            .Build();
+        var options = AgentOptionsBinder.Bind(configuration, errors, warnings);
         return new ConfigLoadResult(errors.Count == 0 ? options : null, errors, warnings);
+    }
+
+    /// <summary>The file's values under configuration keys: "reconnectBackoff:min", "labels:NAME", "persistentDisks:0".</summary>
+    private static IEnumerable<KeyValuePair<string, string?>> FileValues(
+        Dictionary<string, string> scalars, Dictionary<string, string> labels, List<string> persistentDisks)
+    {
+        foreach (var (key, value) in scalars)
+        {
+            yield return new(ConfigKeys.PathOf(key), value);
+        }
+
+        foreach (var (name, value) in labels)
+        {
+            yield return new(ConfigurationPath.Combine(ConfigKeys.Labels, name), value);
+        }
+
+        for (var i = 0; i < persistentDisks.Count; i++)
+        {
+            yield return new(ConfigurationPath.Combine(ConfigKeys.PersistentDisks, i.ToString(global::System.Globalization.CultureInfo.InvariantCulture)), persistentDisks[i]);
+        }
     }
 
     private static void ReadYaml(
@@ -195,42 +207,6 @@ internal sealed class AgentConfigLoader(IReadOnlyDictionary<string, string> envi
             {
                 errors.Add(new ConfigIssue(ConfigKeys.PersistentDisks, "entries must be strings"));
             }
-        }
-    }
-
-    private void ApplyEnvironment(
-        Dictionary<string, string> scalars,
-        Dictionary<string, string> labels,
-        List<string> persistentDisks,
-        List<ConfigIssue> errors)
-    {
-        foreach (var key in ConfigKeys.Scalars)
-        {
-            if (environment.TryGetValue(ConfigKeys.EnvironmentName(key), out var value))
-            {
-                scalars[key] = value;
-            }
-        }
-
-        if (environment.TryGetValue(ConfigKeys.EnvironmentName(ConfigKeys.Labels), out var labelText))
-        {
-            foreach (var pair in labelText.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-            {
-                var equals = pair.IndexOf('=', StringComparison.Ordinal);
-                if (equals <= 0)
-                {
-                    errors.Add(new ConfigIssue(ConfigKeys.Labels, $"environment entry '{pair}' is not name=value"));
-                    continue;
-                }
-
-                labels[pair[..equals]] = pair[(equals + 1)..];
-            }
-        }
-
-        if (environment.TryGetValue(ConfigKeys.EnvironmentName(ConfigKeys.PersistentDisks), out var disks))
-        {
-            persistentDisks.Clear();
-            persistentDisks.AddRange(disks.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
         }
     }
 }

@@ -1,14 +1,15 @@
+using Microsoft.Extensions.Configuration;
+
 namespace ImmutableInfra.Agent.Configuration;
 
-/// <summary>Turns raw configuration values into validated <see cref="AgentOptions"/>.</summary>
+/// <summary>Binds the agent's configuration (agent.yaml under the environment) to validated <see cref="AgentOptions"/>.</summary>
+/// <remarks>
+/// By hand rather than with the configuration binder: durations are written 500ms, 30s or 5m (the binder only parses
+/// TimeSpan's 00:00:30), and every bad value must come back as a problem naming its field, not as the first exception.
+/// </remarks>
 internal static class AgentOptionsBinder
 {
-    public static AgentOptions? Bind(
-        IReadOnlyDictionary<string, string> scalars,
-        IReadOnlyDictionary<string, string> labels,
-        IReadOnlyList<string> persistentDisks,
-        List<ConfigIssue> errors,
-        List<ConfigIssue> warnings)
+    public static AgentOptions? Bind(IConfiguration scalars, List<ConfigIssue> errors, List<ConfigIssue> warnings)
     {
         var insecure = ParseBool(scalars, ConfigKeys.Insecure, errors);
         var url = ParseUrl(scalars, insecure, errors);
@@ -79,14 +80,14 @@ internal static class AgentOptionsBinder
             ReconnectBackoffMax = backoffMax,
             StateDir = stateDir,
             RootDir = rootDir,
-            Labels = new Dictionary<string, string>(labels, StringComparer.Ordinal),
-            PersistentDisks = [.. persistentDisks],
+            Labels = scalars.GetSection(ConfigKeys.Labels).GetChildren().ToDictionary(l => l.Key, l => l.Value ?? string.Empty, StringComparer.Ordinal),
+            PersistentDisks = [.. scalars.GetSection(ConfigKeys.PersistentDisks).GetChildren().Select(d => d.Value).OfType<string>()],
             LogFormat = logFormat,
         };
     }
 
-    private static string? Get(IReadOnlyDictionary<string, string> scalars, string key) =>
-        scalars.TryGetValue(key, out var value) && !string.IsNullOrWhiteSpace(value) ? value.Trim() : null;
+    private static string? Get(IConfiguration scalars, string key) =>
+        scalars[ConfigKeys.PathOf(key)] is { } value && !string.IsNullOrWhiteSpace(value) ? value.Trim() : null;
 
     private static LogFormat Invalid(string field, string problem, List<ConfigIssue> errors)
     {
@@ -94,7 +95,7 @@ internal static class AgentOptionsBinder
         return LogFormat.Journald;
     }
 
-    private static Uri? ParseUrl(IReadOnlyDictionary<string, string> scalars, bool insecure, List<ConfigIssue> errors)
+    private static Uri? ParseUrl(IConfiguration scalars, bool insecure, List<ConfigIssue> errors)
     {
         var text = Get(scalars, ConfigKeys.CoordinatorUrl);
         if (text is null)
@@ -147,7 +148,7 @@ internal static class AgentOptionsBinder
         }
     }
 
-    private static bool ParseBool(IReadOnlyDictionary<string, string> scalars, string key, List<ConfigIssue> errors)
+    private static bool ParseBool(IConfiguration scalars, string key, List<ConfigIssue> errors)
     {
         var text = Get(scalars, key);
         if (text is null)
@@ -164,7 +165,7 @@ internal static class AgentOptionsBinder
         return false;
     }
 
-    private static TimeSpan ParseDuration(IReadOnlyDictionary<string, string> scalars, string key, TimeSpan fallback, List<ConfigIssue> errors)
+    private static TimeSpan ParseDuration(IConfiguration scalars, string key, TimeSpan fallback, List<ConfigIssue> errors)
     {
         var text = Get(scalars, key);
         if (text is null)
@@ -181,7 +182,7 @@ internal static class AgentOptionsBinder
         return value;
     }
 
-    private static string ParseAbsolutePath(IReadOnlyDictionary<string, string> scalars, string key, string fallback, List<ConfigIssue> errors)
+    private static string ParseAbsolutePath(IConfiguration scalars, string key, string fallback, List<ConfigIssue> errors)
     {
         var text = Get(scalars, key);
         if (text is null)

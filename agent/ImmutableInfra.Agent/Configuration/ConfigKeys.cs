@@ -1,6 +1,6 @@
 namespace ImmutableInfra.Agent.Configuration;
 
-/// <summary>The agent.yaml keys and their environment-variable names.</summary>
+/// <summary>The agent.yaml keys, as errors name them; the environment overrides them under <see cref="EnvironmentPrefix"/>.</summary>
 internal static class ConfigKeys
 {
     public const string EnvironmentPrefix = "IMMUTABLEINFRA_AGENT_";
@@ -30,26 +30,6 @@ internal static class ConfigKeys
         ReconnectBackoffMin, ReconnectBackoffMax, StateDir, RootDir, LogFormat,
     ];
 
-    /// <summary>"reconnectBackoff.min" becomes IMMUTABLEINFRA_AGENT_RECONNECT_BACKOFF_MIN.</summary>
-    public static string EnvironmentName(string key)
-    {
-        var builder = new global::System.Text.StringBuilder(EnvironmentPrefix);
-        foreach (var c in key)
-        {
-            if (c == '.')
-            {
-                builder.Append('_');
-            }
-            else if (char.IsUpper(c))
-            {
-                builder.Append('_').Append(c);
-            }
-            else
-            {
-                builder.Append(char.ToUpperInvariant(c));
-            }
-        }
-
-        return builder.ToString();
-    }
+    /// <summary>"reconnectBackoff.min" (as errors name it) is "reconnectBackoff:min" in the configuration.</summary>
+    public static string PathOf(string key) => key.Replace('.', ':');
 }

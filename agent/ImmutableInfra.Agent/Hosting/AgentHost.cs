@@ -1,52 +1,62 @@
-using System.Runtime.InteropServices;
+using ImmutableInfra.Agent.Configuration;
+using ImmutableInfra.Agent.Coordination;
+using ImmutableInfra.Agent.Platform;
+using ImmutableInfra.Agent.Vip;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Hosting.Systemd;
 
 namespace ImmutableInfra.Agent.Hosting;
 
-/// <summary>
-/// Runs the agent's hosted service until SIGTERM, SIGINT or SIGQUIT, then stops it within the shutdown timeout.
-/// </summary>
-/// <remarks>
-/// This stands in for Microsoft.Extensions.Hosting's generic host, which the agent used for exactly this. The generic
-/// host's configuration, options and open-generic service resolution made the NativeAOT runtime build generic types at
-/// run time, megabytes of heap the agent then kept for its whole life (docs/benchmarks.md, Agent footprint).
-/// </remarks>
+/// <summary>The agent as a Generic Host: its services, hosted services and host options, for the daemon and for in-process use.</summary>
 internal static class AgentHost
 {
-    /// <summary>Returns 0 after a signalled stop, 1 when the service failed on its own (systemd then restarts the unit).</summary>
-    public static async Task<int> RunAsync(IHostedService service, TimeSpan shutdownTimeout, ILogger logger)
+    /// <summary>Below the unit's TimeoutStopSec (30 s), so a stop never escalates to SIGKILL.</summary>
+    public static readonly TimeSpan ShutdownTimeout = TimeSpan.FromSeconds(20);
+
+    /// <summary>
+    /// A builder with every agent service registered and <c>AddSystemd()</c> applied (it takes effect only when systemd
+    /// started the process). Callers add logging, and tests or the lab replace OS seams by registering their own after this.
+    /// </summary>
+    /// <exception cref="ArgumentException">The coordination or VIP settings are invalid.</exception>
+    public static HostApplicationBuilder CreateBuilder(AgentOptions options, CoordinationOptions coordination, VipOptions? vip = null)
     {
-        using var signalled = new CancellationTokenSource();
-        void Stop(PosixSignalContext context)
-        {
-            // Handled here: the runtime's default for these signals would end the process without a graceful stop.
-            context.Cancel = true;
-            signalled.Cancel();
-        }
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(coordination);
+        coordination.Validate();
+        vip ??= DefaultVipOptions(new HostRoot(options.RootDir));
+        vip.Validate();
 
-        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
-        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
-        using var sigquit = PosixSignalRegistration.Create(PosixSignal.SIGQUIT, Stop);
-
-        await service.StartAsync(signalled.Token).ConfigureAwait(false);
-        var stopRequested = Task.Delay(Timeout.Infinite, signalled.Token);
-        var executing = (service as BackgroundService)?.ExecuteTask ?? Task.CompletedTask;
-        // A service that returns on its own leaves the process idle until stopped, as the generic host did; one that
-        // fails stops the process with an error exit.
-        var first = await Task.WhenAny(stopRequested, executing).ConfigureAwait(false);
-        var failure = first == executing ? executing.Exception?.GetBaseException() : null;
-        if (failure is not null)
+        // No default configuration sources or logging providers: the agent's options come from agent.yaml and the
+        // environment (AgentConfigLoader), its logging from Serilog.
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Services.Configure<HostOptions>(host =>
         {
-            HostingLog.ServiceFailed(logger, failure);
-        }
-        else if (first == executing)
-        {
-            await stopRequested.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-        }
-
-        using var timeout = new CancellationTokenSource(shutdownTimeout);
-        await service.StopAsync(timeout.Token).ConfigureAwait(false);
-        return failure is null ? 0 : 1;
+            host.ShutdownTimeout = ShutdownTimeout;
+            host.BackgroundServiceExceptionBehavior = BackgroundServiceExceptionBehavior.StopHost;
+        });
+        builder.Services.AddSingleton<ISystemdNotifier, NoSystemdNotifier>();
+        // READY=1 once every hosted service has started, STOPPING=1 on stop, SIGTERM handling: the library's lifetime.
+        builder.Services.AddSystemd();
+        builder.Services.AddAgent(options, coordination, vip);
+        return builder;
     }
+
+    /// <summary>Re-rooted like every other host path, so tests and the lab's simulated hosts never touch this machine's /etc or /run.</summary>
+    public static VipOptions DefaultVipOptions(HostRoot root)
+    {
+        ArgumentNullException.ThrowIfNull(root);
+        var defaults = new VipOptions();
+        return defaults with
+        {
+            KeepalivedConfigPath = root.Resolve(defaults.KeepalivedConfigPath),
+            TrackFilePath = root.Resolve(defaults.TrackFilePath),
+            AdminKubeconfigPath = root.Resolve(defaults.AdminKubeconfigPath),
+            SuperAdminKubeconfigPath = root.Resolve(defaults.SuperAdminKubeconfigPath),
+        };
+    }
+
+    /// <summary>Whether a hosted service ended with a fault (the host then stopped on its own; the exit code must say so).</summary>
+    public static bool AnyServiceFailed(IServiceProvider services) =>
+        services.GetServices<IHostedService>().OfType<BackgroundService>().Any(s => s.ExecuteTask is { IsFaulted: true });
 }

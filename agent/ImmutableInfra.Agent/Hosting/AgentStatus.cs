@@ -1,7 +1,9 @@
+using Microsoft.Extensions.Hosting.Systemd;
+
 namespace ImmutableInfra.Agent.Hosting;
 
 /// <summary>The agent's current phase as shown in `systemctl status` (STATUS=).</summary>
-internal sealed class AgentStatus(ISdNotifier notifier)
+internal sealed class AgentStatus(ISystemdNotifier notifier)
 {
     private string _phase = "starting";
 
@@ -10,6 +12,6 @@ internal sealed class AgentStatus(ISdNotifier notifier)
     public void Set(string phase)
     {
         Volatile.Write(ref _phase, phase);
-        notifier.Notify("STATUS=" + phase);
+        notifier.Notify(new ServiceState("STATUS=" + phase));
     }
 }

@@ -16,7 +16,4 @@ internal static partial class HostingLog
 
     [LoggerMessage(EventId = 1004, Level = LogLevel.Warning, Message = "Configuration {Field}: {Problem}")]
     public static partial void ConfigWarning(ILogger logger, string field, string problem);
-
-    [LoggerMessage(EventId = 1005, Level = LogLevel.Critical, Message = "Agent service failed; exiting")]
-    public static partial void ServiceFailed(ILogger logger, Exception exception);
 }

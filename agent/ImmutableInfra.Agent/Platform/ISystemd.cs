@@ -1,6 +1,6 @@
 namespace ImmutableInfra.Agent.Platform;
 
-/// <summary>The systemd operations the agent needs, and nothing more.</summary>
+/// <summary>The systemd operations the agent needs, and nothing more. Unit operations return once systemd finished the job.</summary>
 internal interface ISystemd
 {
     Task StartAsync(string unit, CancellationToken cancellationToken);
@@ -9,7 +9,8 @@ internal interface ISystemd
 
     Task RestartAsync(string unit, CancellationToken cancellationToken);
 
-    Task ReloadAsync(string unit, CancellationToken cancellationToken);
+    /// <summary>Reloads the unit, or restarts it when it cannot reload (and starts it when it is not running).</summary>
+    Task ReloadOrRestartAsync(string unit, CancellationToken cancellationToken);
 
     Task EnableAsync(string unit, CancellationToken cancellationToken);
 

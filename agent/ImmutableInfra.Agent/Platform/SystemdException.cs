@@ -1,6 +1,6 @@
 namespace ImmutableInfra.Agent.Platform;
 
-/// <summary>A systemctl call that failed or timed out.</summary>
+/// <summary>A systemd operation that failed or timed out.</summary>
 internal sealed class SystemdException : Exception
 {
     public SystemdException(string message)

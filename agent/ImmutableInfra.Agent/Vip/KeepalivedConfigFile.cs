@@ -35,7 +35,7 @@ internal sealed class KeepalivedConfigFile(VipOptions options, ISystemd systemd)
                 return null;
             }
 
-            await systemd.ReloadAsync(options.KeepalivedUnit, cancellationToken).ConfigureAwait(false);
+            await systemd.ReloadOrRestartAsync(options.KeepalivedUnit, cancellationToken).ConfigureAwait(false);
             action = "reloaded";
         }
         else

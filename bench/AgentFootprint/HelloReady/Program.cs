@@ -1,17 +1,9 @@
-using System.Net.Sockets;
-using System.Runtime.InteropServices;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 
-// READY=1 to $NOTIFY_SOCKET, then block until SIGTERM: the agent's start-to-READY and idle RSS minus the agent.
-if (Environment.GetEnvironmentVariable("NOTIFY_SOCKET") is { Length: > 0 } path)
-{
-    using var socket = new Socket(AddressFamily.Unix, SocketType.Dgram, ProtocolType.Unspecified);
-    socket.SendTo("READY=1"u8, new UnixDomainSocketEndPoint(path));
-}
-
-using var stopped = new ManualResetEventSlim();
-using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
-{
-    context.Cancel = true;
-    stopped.Set();
-});
-stopped.Wait();
+// An empty Generic Host under systemd: READY=1 from the library's lifetime, then wait for SIGTERM. The agent's
+// start-to-READY and idle RSS minus this are what the agent itself costs.
+var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+builder.Services.AddSystemd();
+using var host = builder.Build();
+await host.RunAsync();

@@ -13,8 +13,18 @@ public sealed class AgentConfigLoaderTests : IDisposable
         return path;
     }
 
-    private static AgentConfigLoader Loader(params (string Key, string Value)[] environment) =>
-        new(environment.ToDictionary(e => e.Key, e => e.Value));
+    // Each test reads the process environment under a prefix of its own, so tests running in parallel never see each other's.
+    private readonly string _prefix = $"IITEST_{Guid.NewGuid():N}_";
+
+    private AgentConfigLoader Loader(params (string Key, string Value)[] environment)
+    {
+        foreach (var (key, value) in environment)
+        {
+            Environment.SetEnvironmentVariable(_prefix + key, value);
+        }
+
+        return new AgentConfigLoader(_prefix);
+    }
 
     [Fact]
     public void Load_CompleteFile_BindsEveryField()
@@ -74,16 +84,27 @@ public sealed class AgentConfigLoaderTests : IDisposable
         var path = Write("coordinatorUrl: https://c:443\npool: ns/p\nregistrationToken: t\nheartbeatInterval: 10s\n");
 
         var result = Loader(
-            ("IMMUTABLEINFRA_AGENT_POOL", "other/pool"),
-            ("IMMUTABLEINFRA_AGENT_HEARTBEAT_INTERVAL", "1m"),
-            ("IMMUTABLEINFRA_AGENT_RECONNECT_BACKOFF_MAX", "5m"),
-            ("IMMUTABLEINFRA_AGENT_LABELS", "a=b,c=d")).Load(path);
+            ("POOL", "other/pool"),
+            ("HEARTBEATINTERVAL", "1m"),
+            ("RECONNECTBACKOFF__MAX", "5m"),
+            ("LABELS__c", "d"),
+            ("PERSISTENTDISKS__0", "/dev/disk/by-id/wwn-0x1")).Load(path);
 
         Assert.True(result.IsValid, string.Join("; ", result.Errors));
         Assert.Equal("other/pool", result.Options!.Pool);
         Assert.Equal(TimeSpan.FromMinutes(1), result.Options.HeartbeatInterval);
         Assert.Equal(TimeSpan.FromMinutes(5), result.Options.ReconnectBackoffMax);
         Assert.Equal("d", result.Options.Labels["c"]);
+        Assert.Equal(["/dev/disk/by-id/wwn-0x1"], result.Options.PersistentDisks);
+    }
+
+    [Fact]
+    public void Load_BadEnvironmentValue_NamesTheField()
+    {
+        var result = Loader(("HEARTBEATINTERVAL", "soon")).Load(Write("coordinatorUrl: https://c:443\npool: ns/p\nregistrationToken: t\n"));
+
+        Assert.False(result.IsValid);
+        Assert.Contains(result.Errors, e => e.Field == "heartbeatInterval" && e.Problem.Contains("'soon'", StringComparison.Ordinal));
     }
 
     [Theory]
@@ -145,5 +166,13 @@ public sealed class AgentConfigLoaderTests : IDisposable
         Assert.Contains("cannot read", result.Errors[0].Problem, StringComparison.Ordinal);
     }
 
-    public void Dispose() => _dir.Dispose();
+    public void Dispose()
+    {
+        foreach (var key in Environment.GetEnvironmentVariables().Keys.OfType<string>().Where(k => k.StartsWith(_prefix, StringComparison.Ordinal)))
+        {
+            Environment.SetEnvironmentVariable(key, null);
+        }
+
+        _dir.Dispose();
+    }
 }

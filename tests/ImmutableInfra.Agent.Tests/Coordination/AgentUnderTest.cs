@@ -5,37 +5,38 @@ using ImmutableInfra.Agent.Hosting;
 using ImmutableInfra.Agent.Inventory;
 using ImmutableInfra.Agent.Platform;
 using ImmutableInfra.Agent.Simulation;
+using ImmutableInfra.Agent.Vip;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Hosting.Systemd;
 using Microsoft.Extensions.Logging;
 using NSubstitute;
 
 namespace ImmutableInfra.Agent.Tests.Coordination;
 
 /// <summary>
-/// The real agent object graph (AgentGraph, the hosted service included) over a fake root
-/// and state directory, with commands, systemd and block devices faked and short backoffs.
+/// The real agent host (its services and hosted services) over a fake root and state directory, with commands,
+/// systemd and block devices faked and short backoffs; started and stopped by the test, not by signals.
 /// </summary>
 internal sealed class AgentUnderTest : IAsyncDisposable
 {
     private readonly ILoggerFactory _loggers;
-    private readonly AgentGraph _graph;
-    private readonly IHostedService _service;
+    private readonly IHost _host;
     private bool _stopped;
 
-    private AgentUnderTest(ILoggerFactory loggers, AgentGraph graph, RecordingNotifier notifier, RecordingLoggerProvider logs)
+    private AgentUnderTest(ILoggerFactory loggers, IHost host, RecordingNotifier notifier, RecordingLoggerProvider logs)
     {
         _loggers = loggers;
-        _graph = graph;
+        _host = host;
         Notifier = notifier;
         Logs = logs;
-        _service = graph.Service;
     }
 
     public RecordingNotifier Notifier { get; }
 
     public RecordingLoggerProvider Logs { get; }
 
-    public IBlockDeviceWriter BlockDevices => _graph.BlockDevices;
+    public IBlockDeviceWriter BlockDevices => _host.Services.GetRequiredService<IBlockDeviceWriter>();
 
     public string Status => Notifier.LastStatus;
 
@@ -49,6 +50,7 @@ internal sealed class AgentUnderTest : IAsyncDisposable
         MinProgressInterval = TimeSpan.Zero,
     };
 
+    /// <param name="replace">Registers further fakes over the defaults (the VIP's addresses and Lease API).</param>
     public static async Task<AgentUnderTest> StartAsync(
         TestHost host,
         Uri coordinator,
@@ -56,7 +58,9 @@ internal sealed class AgentUnderTest : IAsyncDisposable
         string token = FakeCoordinator.Token,
         string? caFile = null,
         CoordinationOptions? coordination = null,
-        string pool = FakeCoordinator.Pool)
+        string pool = FakeCoordinator.Pool,
+        VipOptions? vip = null,
+        Action<IServiceCollection>? replace = null)
     {
         var options = new AgentOptions
         {
@@ -72,16 +76,17 @@ internal sealed class AgentUnderTest : IAsyncDisposable
         var notifier = new RecordingNotifier();
         var logs = new RecordingLoggerProvider();
         var loggers = LoggerFactory.Create(logging => logging.SetMinimumLevel(LogLevel.Debug).AddProvider(logs));
-        var seams = new AgentSeams
-        {
-            Commands = runner ?? new GatedCommandRunner(host.Root),
-            Systemd = Substitute.For<ISystemd>(),
-            BlockDevices = Substitute.For<IBlockDeviceWriter>(),
-            NetworkAddresses = Substitute.For<INetworkAddressSource>(),
-            Notifier = notifier,
-        };
-        var agent = new AgentUnderTest(loggers, new AgentGraph(options, coordination ?? FastOptions, loggers, seams), notifier, logs);
-        await agent._service.StartAsync(CancellationToken.None);
+        var builder = AgentHost.CreateBuilder(options, coordination ?? FastOptions, vip);
+        builder.Services.AddSingleton<IHostLifetime, InProcessLifetime>();
+        builder.Services.AddSingleton(loggers);
+        builder.Services.AddSingleton<ISystemdNotifier>(notifier);
+        builder.Services.AddSingleton(runner ?? new GatedCommandRunner(host.Root));
+        builder.Services.AddSingleton(Substitute.For<ISystemd>());
+        builder.Services.AddSingleton(Substitute.For<IBlockDeviceWriter>());
+        builder.Services.AddSingleton(Substitute.For<INetworkAddressSource>());
+        replace?.Invoke(builder.Services);
+        var agent = new AgentUnderTest(loggers, builder.Build(), notifier, logs);
+        await agent._host.StartAsync(CancellationToken.None);
         return agent;
     }
 
@@ -93,19 +98,19 @@ internal sealed class AgentUnderTest : IAsyncDisposable
         }
 
         _stopped = true;
-        await _service.StopAsync(CancellationToken.None);
+        await _host.StopAsync(CancellationToken.None);
     }
 
     public async ValueTask DisposeAsync()
     {
         await StopAsync();
-        _graph.Dispose();
+        _host.Dispose();
         _loggers.Dispose();
     }
 }
 
 /// <summary>Records sd_notify datagrams.</summary>
-internal sealed class RecordingNotifier : ISdNotifier
+internal sealed class RecordingNotifier : ISystemdNotifier
 {
     public ConcurrentQueue<string> Sent { get; } = new();
 
@@ -115,7 +120,7 @@ internal sealed class RecordingNotifier : ISdNotifier
 
     public IEnumerable<string> Statuses => Sent.Where(s => s.StartsWith("STATUS=", StringComparison.Ordinal)).Select(s => s["STATUS=".Length..]);
 
-    public void Notify(string state) => Sent.Enqueue(state);
+    public void Notify(ServiceState state) => Sent.Enqueue(state.ToString());
 }
 
 /// <summary>A host for the agent: a VM-like fixture root and a state directory that outlive one agent process.</summary>

@@ -1,3 +1,4 @@
+using ImmutableInfra.Agent.Hosting;
 using ImmutableInfra.Agent.Configuration;
 using ImmutableInfra.Agent.Inventory;
 using ImmutableInfra.Agent.Platform;
@@ -31,7 +32,7 @@ public sealed class EnrollmentTests : IDisposable
         Assert.Equal(expected.Fingerprint, request.Inventory.Fingerprint);
         Assert.Equal("rack-7", request.Labels["topology.kubernetes.io/zone"]);
         Assert.NotEmpty(request.AgentVersion);
-        Assert.Contains("READY=1", agent.Notifier.Sent);
+        Assert.Contains(AgentLifecycle.ConnectingPhase, agent.Notifier.Statuses);
         Assert.Contains("enrolling, idle", agent.Notifier.Statuses);
         Assert.DoesNotContain(agent.Logs.Lines, l => l.Contains(FakeCoordinator.Token, StringComparison.Ordinal) || l.Contains(stored.Credential, StringComparison.Ordinal));
     }
@@ -78,7 +79,7 @@ public sealed class EnrollmentTests : IDisposable
 
         await Eventually.TrueAsync(() => agent.Notifier.Statuses.Count(s => s.StartsWith("retrying in", StringComparison.Ordinal)) >= 2, "two retries are reported");
         Assert.Contains(agent.Notifier.Statuses, s => s.StartsWith("retrying in", StringComparison.Ordinal) && s.Contains("Unavailable: Error connecting to subchannel. (Connection refused", StringComparison.Ordinal));
-        Assert.Contains("READY=1", agent.Notifier.Sent);
+        Assert.Contains(AgentLifecycle.ConnectingPhase, agent.Notifier.Statuses);
 
         await using var restarted = await FakeCoordinator.StartOnAsync(address.Port);
         await Eventually.TrueAsync(() => _host.Credentials.Load() is not null, "the agent enrolls once the coordinator is up");

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Hosting.Systemd;
 using ImmutableInfra.Agent.Coordination;
 using ImmutableInfra.Agent.Hosting;
 using ImmutableInfra.Testing;
@@ -48,7 +49,7 @@ public sealed class IdleHeapReleaseTests
     public void LinkStatus_WaitsForTheHostToBeIdle_NotForTheLink()
     {
         using var heap = new IdleHeapRelease(_time, () => _releases++);
-        var status = new LinkStatus(new AgentStatus(Substitute.For<ISdNotifier>()), heap);
+        var status = new LinkStatus(new AgentStatus(Substitute.For<ISystemdNotifier>()), heap);
 
         status.SetActivity("provisioning step 3/12");
         status.SetLink("connected");

@@ -66,7 +66,7 @@ public sealed class ControlPlaneVipTests : IDisposable
         _vip.Offer(role.Clone());
         _time.Advance(_options.RetryPeriod);
         await WaitAsync(s => s.Vip is not null);
-        await _systemd.DidNotReceive().ReloadAsync(Arg.Any<string>(), Arg.Any<CancellationToken>());
+        await _systemd.DidNotReceive().ReloadOrRestartAsync(Arg.Any<string>(), Arg.Any<CancellationToken>());
         Assert.Equal(written, File.GetLastWriteTimeUtc(_options.KeepalivedConfigPath));
 
         // A new control plane: rewritten and reloaded (a reload keeps VRRP state, a restart would drop the VIP).
@@ -74,7 +74,7 @@ public sealed class ControlPlaneVipTests : IDisposable
         grown.Peers.Add(new VipPeer { Host = "cp-4", Address = "198.18.0.14" });
         _vip.Offer(grown);
         await WaitUntilAsync(() => File.ReadAllText(_options.KeepalivedConfigPath).Contains("198.18.0.14", StringComparison.Ordinal));
-        await WaitUntilAsync(() => _systemd.ReceivedCalls().Any(c => c.GetMethodInfo().Name == nameof(ISystemd.ReloadAsync)));
+        await WaitUntilAsync(() => _systemd.ReceivedCalls().Any(c => c.GetMethodInfo().Name == nameof(ISystemd.ReloadOrRestartAsync)));
 
         await stop.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => running);

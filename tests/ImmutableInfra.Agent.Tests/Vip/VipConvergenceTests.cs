@@ -5,13 +5,14 @@ using ImmutableInfra.Agent.Platform;
 using ImmutableInfra.Agent.Tests.Coordination;
 using ImmutableInfra.Agent.Vip;
 using ImmutableInfra.Contract.V1;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using NSubstitute;
 
 namespace ImmutableInfra.Agent.Tests.Vip;
 
-/// <summary>The real agent graph: a VIP role sent over the Sync stream reaches the VIP component, whose status goes back up.</summary>
+/// <summary>The real agent host: a VIP role sent over the Sync stream reaches the VIP component, whose status goes back up.</summary>
 public sealed class VipConvergenceTests : IDisposable
 {
     private readonly TestHost _host = new();
@@ -32,7 +33,7 @@ public sealed class VipConvergenceTests : IDisposable
         role.Initializing = true;
         var desired = new DesiredState { Generation = 1, VipRole = role };
 
-        await using (var agent = await RunningAgent.StartAsync(_host, coordinator.Address, vip))
+        await using (var agent = await StartAgentAsync(_host, coordinator.Address, vip))
         {
             await Eventually.TrueAsync(() => coordinator.OpenStreams == 1, "the stream is open");
             await coordinator.SetDesiredAsync(desired);
@@ -47,7 +48,7 @@ public sealed class VipConvergenceTests : IDisposable
         // The agent restarts; the coordinator sends the generation it already acknowledged: the VIP role is a standing
         // state, so it is applied again although the generation is not re-run.
         File.Delete(vip.KeepalivedConfigPath);
-        await using (var agent = await RunningAgent.StartAsync(_host, coordinator.Address, vip))
+        await using (var agent = await StartAgentAsync(_host, coordinator.Address, vip))
         {
             await Eventually.TrueAsync(() => coordinator.OpenStreams == 1, "the stream is open again");
             await coordinator.SetDesiredAsync(desired);
@@ -56,57 +57,17 @@ public sealed class VipConvergenceTests : IDisposable
         }
     }
 
-    /// <summary>The agent graph with the OS faked and the VIP's paths in a scratch directory.</summary>
-    private sealed class RunningAgent : IAsyncDisposable
+    /// <summary>The agent host with the OS faked and the VIP's paths in a scratch directory.</summary>
+    private static Task<AgentUnderTest> StartAgentAsync(TestHost host, Uri coordinator, VipOptions vip)
     {
-        private readonly ILoggerFactory _loggers;
-        private readonly AgentGraph _graph;
-        private readonly IHostedService _service;
-
-        private RunningAgent(ILoggerFactory loggers, AgentGraph graph)
+        var (_, local) = KeepalivedConfigRendererTests.Cluster(3, ipv6: false);
+        var addresses = Substitute.For<ILocalAddresses>();
+        addresses.All().Returns(local);
+        return AgentUnderTest.StartAsync(host, coordinator, vip: vip, replace: services =>
         {
-            _loggers = loggers;
-            _graph = graph;
-            _service = graph.Service;
-        }
-
-        public static async Task<RunningAgent> StartAsync(TestHost host, Uri coordinator, VipOptions vip)
-        {
-            var options = new AgentOptions
-            {
-                CoordinatorUrl = coordinator,
-                Insecure = true,
-                Pool = FakeCoordinator.Pool,
-                RegistrationToken = FakeCoordinator.Token,
-                StateDir = host.StateDir,
-                RootDir = host.Root,
-            };
-            var (_, local) = KeepalivedConfigRendererTests.Cluster(3, ipv6: false);
-            var addresses = Substitute.For<ILocalAddresses>();
-            addresses.All().Returns(local);
-            var seams = new AgentSeams
-            {
-                Commands = new GatedCommandRunner(host.Root),
-                Systemd = Substitute.For<ISystemd>(),
-                BlockDevices = Substitute.For<IBlockDeviceWriter>(),
-                NetworkAddresses = Substitute.For<INetworkAddressSource>(),
-                LocalAddresses = addresses,
-                Notifier = new RecordingNotifier(),
-                Vip = vip,
-                // No kubeconfig yet: the initializing host holds the VIP by VRRP alone.
-                LeaseApi = Substitute.For<ILeaseApiConnector>(),
-            };
-            var loggers = LoggerFactory.Create(_ => { });
-            var agent = new RunningAgent(loggers, new AgentGraph(options, AgentUnderTest.FastOptions, loggers, seams));
-            await agent._service.StartAsync(CancellationToken.None);
-            return agent;
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            await _service.StopAsync(CancellationToken.None);
-            _graph.Dispose();
-            _loggers.Dispose();
-        }
+            services.AddSingleton(addresses);
+            // No kubeconfig yet: the initializing host holds the VIP by VRRP alone.
+            services.AddSingleton(Substitute.For<ILeaseApiConnector>());
+        });
     }
 }

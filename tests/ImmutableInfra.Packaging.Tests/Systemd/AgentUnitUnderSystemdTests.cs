@@ -6,8 +6,9 @@ using Xunit.Abstractions;
 namespace ImmutableInfra.Packaging.Tests.Systemd;
 
 /// <summary>
-/// The shipped unit and the published agent under a real systemd (PID 1 of a systemd-nspawn container):
-/// notify start, STATUS=, watchdog restart of a hung agent, clean stop. The config points at a port where
+/// The shipped unit and the published agent under a real systemd (PID 1 of a systemd-nspawn container), with the
+/// Generic Host's systemd support doing the notifying: READY=1 only once started, STATUS=, watchdog pings that keep it
+/// alive, a watchdog restart of a frozen agent, a clean stop (STOPPING=1, exit 0). The config points at a port where
 /// nothing listens: the agent is READY once configured and keeps retrying the coordinator.
 /// </summary>
 [Collection(ReleaseGroup.Name)]
@@ -53,6 +54,14 @@ public sealed class AgentUnitUnderSystemdTests(ReleaseFixture release, ITestOutp
         Assert.Equal("running", active["SubState"]);
         var status = container.WaitFor(Unit, s => s["StatusText"].Contains("coordinator", StringComparison.Ordinal) || s["StatusText"].StartsWith("retrying", StringComparison.Ordinal), TimeSpan.FromSeconds(10), States);
         output.WriteLine($"StatusText={status["StatusText"]}");
+        var timestamps = container.Show(Unit, "ExecMainStartTimestampMonotonic", "ActiveEnterTimestampMonotonic");
+        output.WriteLine($"exec to READY=1 as systemd saw it: {(long.Parse(timestamps["ActiveEnterTimestampMonotonic"], CultureInfo.InvariantCulture) - long.Parse(timestamps["ExecMainStartTimestampMonotonic"], CultureInfo.InvariantCulture)) / 1000.0:F1} ms (gate wait included)");
+
+        // Alive: the agent's WATCHDOG=1 (through the library's notifier, at half of WATCHDOG_USEC) keeps systemd from
+        // restarting it for more than twice WatchdogSec.
+        Thread.Sleep(TimeSpan.FromSeconds(7));
+        var alive = container.Show(Unit, States);
+        Assert.Equal(("active", "0", active["MainPID"]), (alive["ActiveState"], alive["NRestarts"], alive["MainPID"]));
 
         // Hang: a stopped agent sends no WATCHDOG=1; systemd must kill and restart it.
         clock.Restart();

@@ -25,6 +25,12 @@ internal sealed class NspawnContainer : IDisposable
 
     public string Console => File.Exists(_consoleLog) ? File.ReadAllText(_consoleLog) : string.Empty;
 
+    /// <summary>The container's system bus, reached from the host through its PID 1's root.</summary>
+    public string SystemBusAddress => $"unix:path=/proc/{Leader.ToString(CultureInfo.InvariantCulture)}/root/run/dbus/system_bus_socket";
+
+    /// <summary>Waits for systemd-nspawn to exit (the container shut down or rebooted); returns its exit code, or null on timeout.</summary>
+    public int? WaitForExit(TimeSpan timeout) => _nspawn.WaitForExit(timeout) ? _nspawn.ExitCode : null;
+
     /// <summary>Boots the tree with the given host files bind-mounted read-only (host path → container path).</summary>
     public static NspawnContainer Boot(string tree, IReadOnlyDictionary<string, string> binds, string workDirectory)
     {
@@ -54,9 +60,10 @@ internal sealed class NspawnContainer : IDisposable
                 throw new InvalidOperationException($"systemd-nspawn exited {nspawn.ExitCode}:\n{File.ReadAllText(consoleLog)}");
             }
 
-            // nspawn's child in a new PID namespace is the container's init.
+            // nspawn's child in a new PID namespace is the container's init, once it has exec'd systemd (before that it
+            // is nspawn's own short-lived helper, which a loaded machine leaves in place long enough to be picked).
             var children = File.ReadAllText($"/proc/{nspawn.Id}/task/{nspawn.Id}/children").Split(' ', StringSplitOptions.RemoveEmptyEntries);
-            if (children.Length == 1)
+            if (children.Length == 1 && IsSystemd(children[0]))
             {
                 var container = new NspawnContainer(nspawn, int.Parse(children[0], CultureInfo.InvariantCulture), consoleLog);
                 try
@@ -137,12 +144,26 @@ internal sealed class NspawnContainer : IDisposable
         _nspawn.Dispose();
     }
 
+    private static bool IsSystemd(string pid)
+    {
+        try
+        {
+            return File.ReadAllText($"/proc/{pid}/comm").Trim() == "systemd";
+        }
+        catch (IOException)
+        {
+            return false; // Gone already.
+        }
+    }
+
     private void WaitForBoot()
     {
+        // A bound, not a speed check: on a machine shared with many builds a boot takes tens of seconds.
         var clock = Stopwatch.StartNew();
-        while (clock.Elapsed < TimeSpan.FromSeconds(60))
+        var state = string.Empty;
+        while (clock.Elapsed < TimeSpan.FromMinutes(3))
         {
-            var state = Exec("systemctl", "is-system-running").Stdout.Trim();
+            state = Exec("systemctl", "is-system-running").Stdout.Trim();
             if (state is "running" or "degraded")
             {
                 return;
@@ -151,6 +172,6 @@ internal sealed class NspawnContainer : IDisposable
             Thread.Sleep(200);
         }
 
-        throw new TimeoutException($"the container did not finish booting within 60 s:\n{Console}");
+        throw new TimeoutException($"the container did not finish booting within 3 min (is-system-running: {state}):\n{Console}");
     }
 }
