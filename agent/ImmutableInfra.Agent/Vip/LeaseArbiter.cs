@@ -1,6 +1,4 @@
-using ImmutableInfra.Kubernetes.Client;
-using ImmutableInfra.Kubernetes.Config;
-using ImmutableInfra.Kubernetes.LeaderElection;
+using k8s.Exceptions;
 using Microsoft.Extensions.Logging;
 
 namespace ImmutableInfra.Agent.Vip;
@@ -10,42 +8,65 @@ internal sealed record ArbiterSnapshot(ArbiterState State, VrrpEligibility Eligi
 
 /// <summary>
 /// Decides whether this host may be VRRP master: only while it holds the Lease (or bootstraps the cluster, or
-/// keeps the VIP as the fallback holder while nobody can write the Lease). An explicit state machine over
-/// <see cref="LeaseLeaderElector"/>; the agent README's "VIP arbiter" section lists every transition and its bound.
+/// keeps the VIP as the fallback holder while its Lease cannot be written). An explicit state machine with
+/// client-go's Lease semantics on the monotonic clock; the agent README's "VIP arbiter" section lists every
+/// transition and its bound.
 /// </summary>
 /// <remarks>
-/// Single-threaded: <see cref="StepAsync"/> and <see cref="StopAsync"/> are called by one loop. The elector's
-/// events are raised inside its tick, so a step-down reaches the track file before the tick's next attempt
-/// (which may take the whole renew budget) begins.
+/// Our own elector rather than a library's: a slow apiserver must not cost the VIP, so renewals are sent every
+/// RetryPeriod whether or not earlier ones were answered (each a conditional JSON patch, so they may overlap),
+/// each bounded by the time left before the renew deadline and none abandoned for a fresh one; a 429's
+/// Retry-After holds the next request back. Decisions and gate writes happen only in <see cref="StepAsync"/>
+/// (one loop); requests run beside it and only record what they learnt.
 /// </remarks>
 internal sealed class LeaseArbiter : IDisposable
 {
     private readonly VipOptions _options;
     private readonly ILeaseApiConnector _connector;
     private readonly IVrrpGate _gate;
+    private readonly Func<bool> _holdsVip;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly Lock _lock = new();
+    private readonly CancellationTokenSource _disposed = new();
+    private readonly List<Task> _requests = [];
     private readonly string _identity;
     private readonly string _leaseNamespace;
     private readonly string _leaseName;
+    private readonly int _maxRenewals;
     private bool _initializing;
     private bool _connectedInitializing;
+    private TimeSpan _advertInterval;
     private LeaseApi? _api;
-    private WriteTrackingLeaseClient? _leases;
-    private LeaseLeaderElector? _elector;
     private ArbiterState _state;
     private VrrpEligibility? _written;
-    private string? _holder;
-    private long _transitions;
     private DateTimeOffset? _lastTransition;
-    private long? _apiAnsweredAt;
     private bool _stopping;
     private long _handoverDeadline;
 
+    // Shared with the requests (under _lock).
+    private int _tenure;
+    private int _token;
+    private long _renewedAt;
+    private bool _lost;
+    private long? _answeredAt;
+    private long _notBefore;
+    private LeaseRecord? _observed;
+    private long _observedAt;
+    private (int Tenure, long SentAt, LeaseRecord Lease)? _acquired;
+    private long _backoffUntil;
+    private bool _backoffCoversFreeLease;
+
+    // The step loop's own.
+    private Task? _poll;
+    private int _renewals;
+    private long _nextRequestAt;
+    private long _fallbackSince;
+    private long? _notMasterSince;
+
     public LeaseArbiter(
-        string identity, string leaseNamespace, string leaseName, bool initializing, VipOptions options, ILeaseApiConnector connector, IVrrpGate gate,
-        TimeProvider time, ILogger logger)
+        string identity, string leaseNamespace, string leaseName, bool initializing, TimeSpan advertInterval, VipOptions options, ILeaseApiConnector connector,
+        IVrrpGate gate, Func<bool> holdsVip, TimeProvider time, ILogger logger)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(identity);
         ArgumentException.ThrowIfNullOrWhiteSpace(leaseNamespace);
@@ -55,13 +76,18 @@ internal sealed class LeaseArbiter : IDisposable
         _leaseNamespace = leaseNamespace;
         _leaseName = leaseName;
         _initializing = initializing;
+        _advertInterval = advertInterval;
         _options = options;
         _connector = connector;
         _gate = gate;
+        _holdsVip = holdsVip;
         _time = time;
         _logger = logger;
+        // Every renewal ends by the renew deadline, and one is sent per RetryPeriod: this many at most overlap.
+        _maxRenewals = (int)Math.Ceiling(options.RenewDeadline / options.RetryPeriod) + 1;
         _state = initializing ? ArbiterState.Bootstrapping : ArbiterState.Following;
         SyncGate();
+        RefreshAlive();
     }
 
     /// <summary>
@@ -79,11 +105,28 @@ internal sealed class LeaseArbiter : IDisposable
         }
     }
 
+    /// <summary>The role's VRRP advert interval: it sets how long a new holder's keepalived takes to become master.</summary>
+    public TimeSpan AdvertInterval
+    {
+        set => _advertInterval = value;
+    }
+
+    /// <summary>
+    /// How long a Lease holder may go without its keepalived being master before it gives the Lease up:
+    /// twice the master-down interval (3 adverts + skew) of a priority-100 instance, plus <see cref="VipOptions.PromotionGrace"/>.
+    /// </summary>
+    public static TimeSpan NotMasterLimit(TimeSpan advertInterval, VipOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var masterDown = (advertInterval * 3) + (advertInterval * (256 - KeepalivedConfigRenderer.Priority) / 256);
+        return (masterDown * 2) + options.PromotionGrace;
+    }
+
     public ArbiterSnapshot Snapshot()
     {
         lock (_lock)
         {
-            return new ArbiterSnapshot(_state, EligibilityOf(_state), _holder, _transitions, _lastTransition);
+            return new ArbiterSnapshot(_state, EligibilityOf(_state), _observed?.Holder, _observed?.Transitions ?? 0, _lastTransition);
         }
     }
 
@@ -102,44 +145,38 @@ internal sealed class LeaseArbiter : IDisposable
     {
         if (_state == ArbiterState.Stopped)
         {
+            RefreshAlive();
             return _options.RetryPeriod;
         }
 
         if (_stopping)
         {
+            RefreshAlive();
             return await HandoverStepAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        SyncGate();
-        if (_state is ArbiterState.Bootstrapping or ArbiterState.Following && (_api is null || _connectedInitializing != _initializing))
+        _requests.RemoveAll(t => t.IsCompleted);
+        if (_state is ArbiterState.Bootstrapping or ArbiterState.Following && _requests.Count == 0 && (_api is null || _connectedInitializing != _initializing))
         {
             Connect();
         }
 
-        if (_elector is null || _leases is null)
+        var now = _time.GetTimestamp();
+        if (_api is not null)
         {
-            Reconcile();
-            return _options.RetryPeriod;
+            Decide(now);
+            Send(_api.Leases, now);
         }
 
-        // Renewals overdue (or already fallen back): learn whether the local apiserver still answers, so a
-        // step-down can tell "my apiserver is gone" (demote) from "nobody can write the Lease" (fall back).
-        if (_state == ArbiterState.Fallback || (_state == ArbiterState.Leading && _leases.SinceLastWrite > _options.RetryPeriod * 1.5))
-        {
-            await ProbeAsync(_leases, cancellationToken).ConfigureAwait(false);
-        }
-
-        var delay = await _elector.TickAsync(cancellationToken).ConfigureAwait(false);
-        Reconcile();
-        return _state is ArbiterState.Leading or ArbiterState.Fallback && delay > _options.RetryPeriod ? _options.RetryPeriod : delay;
+        SyncGate();
+        RefreshAlive();
+        return NextStep(now);
     }
 
     /// <summary>
     /// Graceful stop, as a handover: release the Lease while still VRRP master, demote as soon as a successor
     /// holds it (its keepalived is then a BACKUP hearing us, and our priority-0 advert lets it take over at
-    /// once), or after 3 x RetryPeriod when nobody takes it. A successor cannot become master without
-    /// hearing us before its master-down interval (3 x advert interval), so with RetryPeriod/2 well under that,
-    /// even a VRRP cut during the handover does not give two masters. Returns once demoted.
+    /// once), or after 3 x RetryPeriod when nobody takes it. Returns once demoted.
     /// </summary>
     public async Task StopAsync(CancellationToken cancellationToken)
     {
@@ -159,64 +196,69 @@ internal sealed class LeaseArbiter : IDisposable
             return;
         }
 
-        if (_state != ArbiterState.Leading || _elector is null)
+        if (_state != ArbiterState.Leading || _api is null)
         {
             Enter(ArbiterState.Stopped, "graceful stop");
             return;
         }
 
         _stopping = true;
-        _handoverDeadline = _time.GetTimestamp() + (long)((_options.RetryPeriod * 3).TotalSeconds * _time.TimestampFrequency);
-        using var bound = new CancellationTokenSource(_options.RetryPeriod * 3, _time);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, bound.Token);
-        await _elector.ReleaseAsync(linked.Token).ConfigureAwait(false);
+        _handoverDeadline = _time.GetTimestamp() + Ticks(_options.RetryPeriod * 3);
+        int token;
+        lock (_lock)
+        {
+            token = _token;
+            _tenure++;
+        }
+
+        await ReleaseAsync(_api.Leases, token, _handoverDeadline, cancellationToken).ConfigureAwait(false);
+    }
+
+    public void Dispose()
+    {
+        _disposed.Cancel();
+        _api?.Dispose();
+        _disposed.Dispose();
     }
 
     // One step of the handover: demote once the Lease names anyone (a successor, or still us because the
     // release did not land and we no longer renew), or once the bound has passed.
     private async Task<TimeSpan> HandoverStepAsync(CancellationToken cancellationToken)
     {
-        var remaining = TimeSpan.FromSeconds((double)(_handoverDeadline - _time.GetTimestamp()) / _time.TimestampFrequency);
-        if (remaining <= TimeSpan.Zero || _leases is null)
+        var remaining = TimeUntil(_handoverDeadline, _time.GetTimestamp());
+        if (remaining <= TimeSpan.Zero || _api is null)
         {
             Enter(ArbiterState.Stopped, "graceful stop: nobody took the released Lease in time");
             return _options.RetryPeriod;
         }
 
-        using var bound = new CancellationTokenSource(remaining, _time);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, bound.Token);
         try
         {
-            var holder = (await _leases.GetAsync(_leaseNamespace, _leaseName, linked.Token).ConfigureAwait(false)).Spec?.HolderIdentity;
-            lock (_lock)
+            var lease = await SendAsync(_api.Leases.GetAsync, _handoverDeadline, cancellationToken).ConfigureAwait(false);
+            Observe(lease, _time.GetTimestamp());
+            if (lease is { Free: false })
             {
-                _holder = string.IsNullOrEmpty(holder) ? null : holder;
-            }
-
-            if (!string.IsNullOrEmpty(holder))
-            {
-                Enter(ArbiterState.Stopped, $"graceful stop: handed over to {holder}");
+                Enter(ArbiterState.Stopped, $"graceful stop: handed over to {lease.Holder}");
                 return _options.RetryPeriod;
             }
         }
-        catch (Exception e) when (e is KubeApiException or KubeConnectionException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        catch (LeaseApiException e)
         {
             // Asked again at the next step, until the bound.
+            VipLog.RequestFailed(_logger, "read", e.Message);
         }
 
         return remaining < _options.RetryPeriod / 2 ? remaining : _options.RetryPeriod / 2;
     }
-
-    public void Dispose() => _api?.Dispose();
 
     private void Connect()
     {
         LeaseApi? api;
         try
         {
-            api = _connector.TryConnect(_initializing);
+            api = _connector.TryConnect(_initializing, _leaseNamespace, _leaseName);
         }
-        catch (Exception e) when (e is KubeConfigException or IOException or UnauthorizedAccessException or ArgumentException)
+        catch (Exception e) when (e is KubeConfigException or IOException or UnauthorizedAccessException or ArgumentException or FormatException)
         {
             VipLog.NotConnected(_logger, e.Message);
             return;
@@ -230,127 +272,351 @@ internal sealed class LeaseArbiter : IDisposable
         _api?.Dispose();
         _api = api;
         _connectedInitializing = _initializing;
-        _leases = new WriteTrackingLeaseClient(api.Leases, _time);
-        _elector = new LeaseLeaderElector(_leases, new LeaderElectionOptions
-        {
-            LeaseNamespace = _leaseNamespace,
-            LeaseName = _leaseName,
-            Identity = _identity,
-            LeaseDuration = _options.LeaseDuration,
-            RenewDeadline = _options.RenewDeadline,
-            RetryPeriod = _options.RetryPeriod,
-            // Release happens in StopAsync, after demoting.
-            ReleaseOnStop = false,
-        }, _time, _logger);
-        _elector.StartedLeading += (_, e) =>
-        {
-            lock (_lock)
-            {
-                _transitions = e.LeaseTransitions;
-                _holder = _identity;
-            }
-
-            Enter(ArbiterState.Leading, $"acquired the Lease (transitions {e.LeaseTransitions})");
-        };
-        _elector.StoppedLeading += (_, _) => LoseLease();
-        _elector.NewLeaderObserved += (_, e) =>
-        {
-            lock (_lock)
-            {
-                _holder = e.Identity;
-                _transitions = e.LeaseTransitions;
-            }
-        };
         VipLog.Connected(_logger, _leaseNamespace, _leaseName, _initializing ? "the initializing host's kubeconfig" : "admin kubeconfig");
     }
 
-    private async Task ProbeAsync(WriteTrackingLeaseClient leases, CancellationToken cancellationToken)
+    // The state after what the requests learnt and the clock: the only place that changes state.
+    private void Decide(long now)
     {
-        using var timeout = new CancellationTokenSource(_options.ProbeTimeout, _time);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
-        bool answered;
-        try
-        {
-            // resourceVersion=0 is served from the apiserver's watch cache: it answers even when etcd has no quorum.
-            await leases.ListAsync(_leaseNamespace, new ListOptions { FieldSelector = "metadata.name=" + _leaseName, ResourceVersion = "0" }, linked.Token)
-                .ConfigureAwait(false);
-            answered = true;
-        }
-        catch (KubeApiException)
-        {
-            // An error answer is still an answer: the process is alive.
-            answered = true;
-        }
-        catch (Exception e) when (e is KubeConnectionException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
-        {
-            answered = false;
-        }
-
+        bool lost, proven, answered, fallbackRenewed;
+        (int Tenure, long SentAt, LeaseRecord Lease)? acquired;
+        string? holder;
         lock (_lock)
         {
-            _apiAnsweredAt = answered ? _time.GetTimestamp() : null;
-        }
-    }
-
-    private bool ApiAnsweredRecently()
-    {
-        lock (_lock)
-        {
-            return _apiAnsweredAt is { } at && _time.GetElapsedTime(at) <= (_options.RetryPeriod * 2) + _options.ProbeTimeout;
-        }
-    }
-
-    // Called inside the elector's tick when it steps down (renew deadline passed, or another holder seen).
-    private void LoseLease()
-    {
-        // The release during a graceful stop steps the elector down too; StopAsync decides when to demote.
-        if (_state == ArbiterState.Stopped || _stopping)
-        {
-            return;
+            lost = _lost;
+            proven = _time.GetElapsedTime(_renewedAt, now) < _options.RenewDeadline;
+            answered = _answeredAt is { } at && _time.GetElapsedTime(at, now) < _options.RenewDeadline;
+            fallbackRenewed = _renewedAt >= _fallbackSince;
+            acquired = _acquired;
+            _acquired = null;
+            holder = _observed?.Holder;
         }
 
-        var holder = _elector?.ObservedLeader;
-        if (holder is not null && holder != _identity)
-        {
-            Enter(ArbiterState.Following, $"the Lease is held by {holder}");
-        }
-        else if (ApiAnsweredRecently())
-        {
-            Enter(ArbiterState.Fallback, "the Lease cannot be renewed but the local apiserver answers: keeping the VIP at lower priority");
-        }
-        else
-        {
-            Enter(ArbiterState.Following, "the local apiserver does not answer");
-        }
-    }
-
-    // The state after a tick, for what the elector's events do not cover.
-    private void Reconcile()
-    {
-        var leading = _elector?.IsLeader == true;
-        var holder = _elector?.ObservedLeader;
-        var heldByOther = holder is not null && holder != _identity;
         switch (_state)
         {
-            case ArbiterState.Leading when !leading:
-                LoseLease();
+            case ArbiterState.Leading when lost:
+                StepDown(now, $"the Lease is no longer ours (held by {holder ?? "nobody"})", backoff: false);
                 break;
-            case ArbiterState.Fallback when heldByOther:
-                Enter(ArbiterState.Following, $"the Lease is held by {holder}");
+            case ArbiterState.Leading when !proven:
+                if (answered)
+                {
+                    _fallbackSince = now;
+                    Enter(ArbiterState.Fallback, "no renewal answered within the renew deadline but the local apiserver answers: keeping the VIP at lower priority");
+                }
+                else
+                {
+                    StepDown(now, "no renewal answered within the renew deadline and the local apiserver does not answer", backoff: true);
+                }
+
                 break;
-            case ArbiterState.Fallback when !ApiAnsweredRecently():
-                Enter(ArbiterState.Following, "the local apiserver stopped answering");
+            case ArbiterState.Leading:
+                CheckMaster(now);
                 break;
-            case ArbiterState.Bootstrapping when heldByOther:
+            case ArbiterState.Fallback when lost:
+                StepDown(now, $"the Lease is no longer ours (held by {holder ?? "nobody"})", backoff: false);
+                break;
+            case ArbiterState.Fallback when proven && fallbackRenewed:
+                _notMasterSince = null;
+                Enter(ArbiterState.Leading, "a renewal was answered again");
+                break;
+            case ArbiterState.Fallback when !answered:
+                StepDown(now, "the local apiserver stopped answering", backoff: true);
+                break;
+            case ArbiterState.Bootstrapping or ArbiterState.Following when acquired is { } a:
+                lock (_lock)
+                {
+                    _tenure++;
+                    _token = a.Lease.Transitions;
+                    _renewedAt = a.SentAt;
+                    _lost = false;
+                }
+
+                _notMasterSince = null;
+                _nextRequestAt = now;
+                Enter(ArbiterState.Leading, $"acquired the Lease (transitions {a.Lease.Transitions})");
+                break;
+            case ArbiterState.Bootstrapping when holder is not null && holder != _identity:
                 Enter(ArbiterState.Following, $"the Lease is held by {holder}");
                 break;
             case ArbiterState.Bootstrapping when !_initializing:
                 Enter(ArbiterState.Following, "no longer the initializing host");
                 break;
-            case not ArbiterState.Leading when leading:
-                Enter(ArbiterState.Leading, "holds the Lease");
-                break;
         }
+    }
+
+    // A holder whose keepalived cannot become master (a flapping link, a broken VRRP path) gives the Lease to
+    // a host that can, and keeps out of the way for two Lease durations.
+    private void CheckMaster(long now)
+    {
+        if (_holdsVip())
+        {
+            _notMasterSince = null;
+            return;
+        }
+
+        _notMasterSince ??= now;
+        var limit = NotMasterLimit(_advertInterval, _options);
+        if (_time.GetElapsedTime(_notMasterSince.Value, now) < limit || _api is null)
+        {
+            return;
+        }
+
+        int token;
+        lock (_lock)
+        {
+            token = _token;
+            _tenure++;
+            _backoffUntil = now + Ticks(_options.LeaseDuration * 2);
+            _backoffCoversFreeLease = true;
+        }
+
+        Enter(ArbiterState.Following, $"keepalived has not been master for {limit.TotalSeconds:0.##} s while holding the Lease: giving it up");
+        _requests.Add(ReleaseAsync(_api.Leases, token, now + Ticks(_options.RenewDeadline), _disposed.Token));
+        _nextRequestAt = now + Ticks(_options.RetryPeriod);
+    }
+
+    private void StepDown(long now, string why, bool backoff)
+    {
+        lock (_lock)
+        {
+            _tenure++;
+            if (backoff)
+            {
+                // The Lease still names us: leave it to the others for a Lease duration before taking it back.
+                _backoffUntil = now + Ticks(_options.LeaseDuration);
+                _backoffCoversFreeLease = false;
+            }
+        }
+
+        Enter(ArbiterState.Following, why);
+        _nextRequestAt = now;
+    }
+
+    private void Send(ILeaseStore leases, long now)
+    {
+        long notBefore;
+        lock (_lock)
+        {
+            notBefore = _notBefore;
+        }
+
+        if (now < notBefore || now < _nextRequestAt)
+        {
+            return;
+        }
+
+        if (_state is ArbiterState.Leading or ArbiterState.Fallback)
+        {
+            if (Volatile.Read(ref _renewals) >= _maxRenewals)
+            {
+                return;
+            }
+
+            int tenure, token;
+            long deadline;
+            lock (_lock)
+            {
+                tenure = _tenure;
+                token = _token;
+                // Leading: the proof ends at the renew deadline. Fallback: each attempt gets a renew deadline of its own.
+                deadline = _state == ArbiterState.Leading ? _renewedAt + Ticks(_options.RenewDeadline) : now + Ticks(_options.RenewDeadline);
+            }
+
+            if (deadline <= now)
+            {
+                return;
+            }
+
+            Interlocked.Increment(ref _renewals);
+            _requests.Add(RenewAsync(leases, tenure, token, now, deadline));
+            _nextRequestAt = now + Ticks(_options.RetryPeriod);
+        }
+        else if (_poll is null || _poll.IsCompleted)
+        {
+            _poll = PollAsync(leases, now);
+            _requests.Add(_poll);
+            // client-go's jitter: followers do not poll in step.
+            _nextRequestAt = now + Ticks(_options.RetryPeriod * (1 + (Random.Shared.NextDouble() * 0.2)));
+        }
+    }
+
+    private async Task RenewAsync(ILeaseStore leases, int tenure, int token, long sentAt, long deadline)
+    {
+        try
+        {
+            var lease = await SendAsync(c => leases.RenewAsync(_identity, token, _time.GetUtcNow(), c), deadline, _disposed.Token).ConfigureAwait(false);
+            lock (_lock)
+            {
+                if (tenure == _tenure && sentAt > _renewedAt)
+                {
+                    _renewedAt = sentAt;
+                }
+            }
+
+            Observe(lease, _time.GetTimestamp());
+        }
+        catch (LeaseConflictException e)
+        {
+            lock (_lock)
+            {
+                _lost |= tenure == _tenure;
+            }
+
+            VipLog.RequestFailed(_logger, "renew", e.Message);
+        }
+        catch (Exception e) when (e is LeaseApiException or ObjectDisposedException || (e is OperationCanceledException && _disposed.IsCancellationRequested))
+        {
+            VipLog.RequestFailed(_logger, "renew", e.Message);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _renewals);
+        }
+    }
+
+    // A follower's read, and its takeover when the Lease is free or has not changed for a Lease duration.
+    private async Task PollAsync(ILeaseStore leases, long sentAt)
+    {
+        var deadline = sentAt + Ticks(_options.RenewDeadline);
+        try
+        {
+            var lease = await SendAsync(leases.GetAsync, deadline, _disposed.Token).ConfigureAwait(false);
+            var now = _time.GetTimestamp();
+            Observe(lease, now);
+            if (!MayTake(lease, now))
+            {
+                return;
+            }
+
+            var wallNow = _time.GetUtcNow();
+            var acquireSentAt = _time.GetTimestamp();
+            var acquired = lease is null
+                ? await SendAsync(c => leases.CreateAsync(_identity, _options.LeaseDuration, wallNow, c), deadline, _disposed.Token).ConfigureAwait(false)
+                : await SendAsync(c => leases.AcquireAsync(lease, _identity, lease.Holder == _identity ? lease.Transitions : lease.Transitions + 1, _options.LeaseDuration, wallNow, c),
+                    deadline, _disposed.Token).ConfigureAwait(false);
+            Observe(acquired, _time.GetTimestamp());
+            lock (_lock)
+            {
+                _acquired = (_tenure, acquireSentAt, acquired);
+            }
+        }
+        catch (Exception e) when (e is LeaseApiException or ObjectDisposedException || (e is OperationCanceledException && _disposed.IsCancellationRequested))
+        {
+            VipLog.RequestFailed(_logger, "read or acquire", e.Message);
+        }
+    }
+
+    private async Task ReleaseAsync(ILeaseStore leases, int token, long deadline, CancellationToken cancellationToken)
+    {
+        try
+        {
+            Observe(await SendAsync(c => leases.ReleaseAsync(_identity, token, _time.GetUtcNow(), c), deadline, cancellationToken).ConfigureAwait(false), _time.GetTimestamp());
+            VipLog.Released(_logger, _leaseNamespace, _leaseName);
+        }
+        catch (Exception e) when (e is LeaseApiException or ObjectDisposedException || (e is OperationCanceledException && _disposed.IsCancellationRequested))
+        {
+            VipLog.RequestFailed(_logger, "release", e.Message);
+        }
+    }
+
+    private bool MayTake(LeaseRecord? lease, long now)
+    {
+        lock (_lock)
+        {
+            if (_state is not (ArbiterState.Following or ArbiterState.Bootstrapping) || _acquired is not null)
+            {
+                return false;
+            }
+
+            if (lease is null || lease.Free)
+            {
+                return !_backoffCoversFreeLease || now >= _backoffUntil;
+            }
+
+            if (now < _backoffUntil)
+            {
+                return false;
+            }
+
+            // Ours (this agent restarted, or stepped down a Lease duration ago), or another's unchanged for a Lease
+            // duration since we first saw this version: its holder stepped down R after it sent that write.
+            return lease.Holder == _identity || _time.GetElapsedTime(_observedAt, now) >= _options.LeaseDuration;
+        }
+    }
+
+    // One request, bounded by the time left before its deadline; any answer proves the apiserver alive, and
+    // a 429's Retry-After holds every further request back (at most a Lease duration).
+    private async Task<T> SendAsync<T>(Func<CancellationToken, Task<T>> call, long deadline, CancellationToken cancellationToken)
+    {
+        var left = TimeUntil(deadline, _time.GetTimestamp());
+        if (left <= TimeSpan.Zero)
+        {
+            throw new LeaseApiException(null, "no time left before the deadline");
+        }
+
+        using var timeout = new CancellationTokenSource(left, _time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+        try
+        {
+            var result = await call(linked.Token).ConfigureAwait(false);
+            MarkAnswered(null);
+            return result;
+        }
+        catch (LeaseApiException e) when (e.Answered)
+        {
+            MarkAnswered(e.Status == 429 ? e.RetryAfter ?? _options.RetryPeriod : null);
+            throw;
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new LeaseApiException(null, $"no answer within {left.TotalMilliseconds:0} ms");
+        }
+    }
+
+    private void MarkAnswered(TimeSpan? retryAfter)
+    {
+        var now = _time.GetTimestamp();
+        lock (_lock)
+        {
+            _answeredAt = now;
+            if (retryAfter is { } wait)
+            {
+                var until = now + Ticks(wait < _options.LeaseDuration ? wait : _options.LeaseDuration);
+                _notBefore = Math.Max(_notBefore, until);
+            }
+        }
+    }
+
+    // The observation time is ours (monotonic), not the record's renewTime: other hosts' clocks and wall-clock
+    // jumps never enter a decision.
+    private void Observe(LeaseRecord? lease, long at)
+    {
+        lock (_lock)
+        {
+            if (lease is not null && lease.ResourceVersion == _observed?.ResourceVersion)
+            {
+                return;
+            }
+
+            _observed = lease;
+            _observedAt = at;
+        }
+    }
+
+    private TimeSpan NextStep(long now)
+    {
+        var next = now + Ticks(_options.RetryPeriod);
+        lock (_lock)
+        {
+            next = Math.Min(next, Math.Max(_nextRequestAt, _notBefore));
+            if (_state == ArbiterState.Leading)
+            {
+                next = Math.Min(next, _renewedAt + Ticks(_options.RenewDeadline));
+            }
+        }
+
+        var delay = TimeUntil(next, now);
+        return delay < TimeSpan.FromMilliseconds(1) ? TimeSpan.FromMilliseconds(1) : delay;
     }
 
     private void Enter(ArbiterState next, string why)
@@ -365,10 +631,6 @@ internal sealed class LeaseArbiter : IDisposable
             }
 
             _state = next;
-            if (next == ArbiterState.Leading)
-            {
-                _holder = _identity;
-            }
         }
 
         var eligibility = EligibilityOf(next);
@@ -407,6 +669,25 @@ internal sealed class LeaseArbiter : IDisposable
             _written = wanted;
         }
     }
+
+    // Every step renews the sign of life keepalived checks: a frozen arbiter's keepalived goes to FAULT a
+    // renew deadline after its last step (plus the check's interval).
+    private void RefreshAlive()
+    {
+        try
+        {
+            _gate.Refresh(_options.RenewDeadline);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            VipLog.GateFailed(_logger, EligibilityOf(_state), e.Message);
+        }
+    }
+
+    private long Ticks(TimeSpan span) => (long)(span.TotalSeconds * _time.TimestampFrequency);
+
+    private TimeSpan TimeUntil(long at, long now) =>
+        at <= now ? TimeSpan.Zero : TimeSpan.FromSeconds((double)(at - now) / _time.TimestampFrequency);
 
     private static VrrpEligibility EligibilityOf(ArbiterState state) => state switch
     {
