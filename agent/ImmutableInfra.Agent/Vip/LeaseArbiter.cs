@@ -43,13 +43,14 @@ internal sealed class LeaseArbiter : IDisposable
     private DateTimeOffset? _lastTransition;
     private bool _stopping;
     private long _handoverDeadline;
+    private long? _successorSeenAt;
 
     // Shared with the requests (under _lock).
     private int _tenure;
     private int _token;
     private long _renewedAt;
     private bool _lost;
-    private long? _answeredAt;
+    private long _aliveUntil;
     private long _notBefore;
     private LeaseRecord? _observed;
     private long _observedAt;
@@ -63,6 +64,7 @@ internal sealed class LeaseArbiter : IDisposable
     private long _nextRequestAt;
     private long _fallbackSince;
     private long? _notMasterSince;
+    private bool _wasMaster;
 
     public LeaseArbiter(
         string identity, string leaseNamespace, string leaseName, bool initializing, TimeSpan advertInterval, VipOptions options, ILeaseApiConnector connector,
@@ -221,15 +223,30 @@ internal sealed class LeaseArbiter : IDisposable
         _disposed.Dispose();
     }
 
-    // One step of the handover: demote once the Lease names anyone (a successor, or still us because the
-    // release did not land and we no longer renew), or once the bound has passed.
+    // One step of the handover: demote a retry period after the Lease names anyone (a successor, or still us
+    // because the release did not land and we no longer renew), or once the bound has passed. The retry period
+    // is the successor's own step: its keepalived is then a BACKUP that hears our priority-0 advert and takes
+    // over after the VRRP skew, rather than still in FAULT and a master-down interval late.
     private async Task<TimeSpan> HandoverStepAsync(CancellationToken cancellationToken)
     {
-        var remaining = TimeUntil(_handoverDeadline, _time.GetTimestamp());
+        var now = _time.GetTimestamp();
+        var remaining = TimeUntil(_handoverDeadline, now);
         if (remaining <= TimeSpan.Zero || _api is null)
         {
             Enter(ArbiterState.Stopped, "graceful stop: nobody took the released Lease in time");
             return _options.RetryPeriod;
+        }
+
+        if (_successorSeenAt is { } seen)
+        {
+            var wait = _options.RetryPeriod - _time.GetElapsedTime(seen, now);
+            if (wait <= TimeSpan.Zero)
+            {
+                Enter(ArbiterState.Stopped, $"graceful stop: handed over to {Snapshot().LeaseHolder}");
+                return _options.RetryPeriod;
+            }
+
+            return wait < remaining ? wait : remaining;
         }
 
         try
@@ -238,7 +255,7 @@ internal sealed class LeaseArbiter : IDisposable
             Observe(lease, _time.GetTimestamp());
             if (lease is { Free: false })
             {
-                Enter(ArbiterState.Stopped, $"graceful stop: handed over to {lease.Holder}");
+                _successorSeenAt = _time.GetTimestamp();
                 return _options.RetryPeriod;
             }
         }
@@ -285,7 +302,7 @@ internal sealed class LeaseArbiter : IDisposable
         {
             lost = _lost;
             proven = _time.GetElapsedTime(_renewedAt, now) < _options.RenewDeadline;
-            answered = _answeredAt is { } at && _time.GetElapsedTime(at, now) < _options.RenewDeadline;
+            answered = now < _aliveUntil;
             fallbackRenewed = _renewedAt >= _fallbackSince;
             acquired = _acquired;
             _acquired = null;
@@ -332,6 +349,7 @@ internal sealed class LeaseArbiter : IDisposable
                 }
 
                 _notMasterSince = null;
+                _wasMaster = false;
                 _nextRequestAt = now;
                 Enter(ArbiterState.Leading, $"acquired the Lease (transitions {a.Lease.Transitions})");
                 break;
@@ -351,11 +369,14 @@ internal sealed class LeaseArbiter : IDisposable
         if (_holdsVip())
         {
             _notMasterSince = null;
+            _wasMaster = true;
             return;
         }
 
         _notMasterSince ??= now;
-        var limit = NotMasterLimit(_advertInterval, _options);
+        // A holder that has not been master yet in this tenure may be waiting, by nopreempt, for a fallback
+        // holder that has not seen the new Lease yet (a throttled apiserver): it waits longer before giving up.
+        var limit = NotMasterLimit(_advertInterval, _options) * (_wasMaster ? 1 : 4);
         if (_time.GetElapsedTime(_notMasterSince.Value, now) < limit || _api is null)
         {
             return;
@@ -545,7 +566,8 @@ internal sealed class LeaseArbiter : IDisposable
     }
 
     // One request, bounded by the time left before its deadline; any answer proves the apiserver alive, and
-    // a 429's Retry-After holds every further request back (at most a Lease duration).
+    // a 429's Retry-After holds every further request back (at most a Lease duration): honoured, it may cost
+    // the renew deadline, never the VIP (Fallback).
     private async Task<T> SendAsync<T>(Func<CancellationToken, Task<T>> call, long deadline, CancellationToken cancellationToken)
     {
         var left = TimeUntil(deadline, _time.GetTimestamp());
@@ -576,14 +598,12 @@ internal sealed class LeaseArbiter : IDisposable
     private void MarkAnswered(TimeSpan? retryAfter)
     {
         var now = _time.GetTimestamp();
+        var hold = retryAfter is not { } wait ? TimeSpan.Zero : wait < _options.LeaseDuration ? wait : _options.LeaseDuration;
         lock (_lock)
         {
-            _answeredAt = now;
-            if (retryAfter is { } wait)
-            {
-                var until = now + Ticks(wait < _options.LeaseDuration ? wait : _options.LeaseDuration);
-                _notBefore = Math.Max(_notBefore, until);
-            }
+            _notBefore = Math.Max(_notBefore, now + Ticks(hold));
+            // An apiserver that said "come back in N s" is alive until a renew deadline after that.
+            _aliveUntil = Math.Max(_aliveUntil, now + Ticks(hold + _options.RenewDeadline));
         }
     }
 
@@ -670,13 +690,14 @@ internal sealed class LeaseArbiter : IDisposable
         }
     }
 
-    // Every step renews the sign of life keepalived checks: a frozen arbiter's keepalived goes to FAULT a
-    // renew deadline after its last step (plus the check's interval).
+    // Every step (every P at most) renews the sign of life keepalived checks: a frozen arbiter's keepalived
+    // goes to FAULT a Lease duration after its last step, plus the check's interval. Ten steps of slack: a
+    // loaded host that is late with a step must not lose the VIP for it.
     private void RefreshAlive()
     {
         try
         {
-            _gate.Refresh(_options.RenewDeadline);
+            _gate.Refresh(_options.LeaseDuration);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
