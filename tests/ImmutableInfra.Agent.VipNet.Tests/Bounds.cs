@@ -24,8 +24,8 @@ internal static class Bounds
     /// <summary>Hard kill: the follower saw the last renewal up to 1.2 P late, waits D, polls up to 1.2 P later, then M.</summary>
     public static TimeSpan HardKillFailover => (Options.RetryPeriod * 2.4) + Options.LeaseDuration + MasterDown;
 
-    /// <summary>A frozen agent's keepalived is in FAULT at most R (the sign of life's validity) + C after its last step.</summary>
-    public static TimeSpan FrozenDemotion => Options.RenewDeadline + KeepalivedConfigRenderer.AliveCheckInterval;
+    /// <summary>A frozen agent's keepalived is in FAULT at most D (the sign of life's validity) + C after its last step.</summary>
+    public static TimeSpan FrozenDemotion => Options.LeaseDuration + KeepalivedConfigRenderer.AliveCheckInterval;
 
     /// <summary>A flapping holder gives the Lease up after L (plus one down period before the release gets out); the next poll (1.2 P) takes it, M later the VIP is there.</summary>
     public static TimeSpan FlappingTakeover(TimeSpan flapPeriod) => LeaseArbiter.NotMasterLimit(Advert, Options) + flapPeriod + (Options.RetryPeriod * 1.2) + MasterDown;

@@ -51,7 +51,6 @@ internal sealed class LeaseArbiter : IDisposable
     private long _renewedAt;
     private bool _lost;
     private long _aliveUntil;
-    private long _notBefore;
     private LeaseRecord? _observed;
     private long _observedAt;
     private (int Tenure, long SentAt, LeaseRecord Lease)? _acquired;
@@ -415,13 +414,7 @@ internal sealed class LeaseArbiter : IDisposable
 
     private void Send(ILeaseStore leases, long now)
     {
-        long notBefore;
-        lock (_lock)
-        {
-            notBefore = _notBefore;
-        }
-
-        if (now < notBefore || now < _nextRequestAt)
+        if (now < _nextRequestAt)
         {
             return;
         }
@@ -434,22 +427,16 @@ internal sealed class LeaseArbiter : IDisposable
             }
 
             int tenure, token;
-            long deadline;
             lock (_lock)
             {
                 tenure = _tenure;
                 token = _token;
-                // Leading: the proof ends at the renew deadline. Fallback: each attempt gets a renew deadline of its own.
-                deadline = _state == ArbiterState.Leading ? _renewedAt + Ticks(_options.RenewDeadline) : now + Ticks(_options.RenewDeadline);
             }
 
-            if (deadline <= now)
-            {
-                return;
-            }
-
+            // A renewal sent now proves the Lease from now on if it is answered within a renew deadline: that
+            // is its bound, whatever earlier ones still in flight will bring.
             Interlocked.Increment(ref _renewals);
-            _requests.Add(RenewAsync(leases, tenure, token, now, deadline));
+            _requests.Add(RenewAsync(leases, tenure, token, now, now + Ticks(_options.RenewDeadline)));
             _nextRequestAt = now + Ticks(_options.RetryPeriod);
         }
         else if (_poll is null || _poll.IsCompleted)
@@ -531,7 +518,9 @@ internal sealed class LeaseArbiter : IDisposable
     {
         try
         {
-            Observe(await SendAsync(c => leases.ReleaseAsync(_identity, token, _time.GetUtcNow(), c), deadline, cancellationToken).ConfigureAwait(false), _time.GetTimestamp());
+            // Sent again until its deadline when unanswered: a holder giving the Lease up from a flapping link gets it out in an up-window.
+            Observe(await SendAsync(c => leases.ReleaseAsync(_identity, token, _time.GetUtcNow(), c), deadline, cancellationToken, retryUnanswered: true).ConfigureAwait(false),
+                _time.GetTimestamp());
             VipLog.Released(_logger, _leaseNamespace, _leaseName);
         }
         catch (Exception e) when (e is LeaseApiException or ObjectDisposedException || (e is OperationCanceledException && _disposed.IsCancellationRequested))
@@ -565,33 +554,51 @@ internal sealed class LeaseArbiter : IDisposable
         }
     }
 
-    // One request, bounded by the time left before its deadline; any answer proves the apiserver alive, and
-    // a 429's Retry-After holds every further request back (at most a Lease duration): honoured, it may cost
-    // the renew deadline, never the VIP (Fallback).
-    private async Task<T> SendAsync<T>(Func<CancellationToken, Task<T>> call, long deadline, CancellationToken cancellationToken)
+    // One request, bounded by the time left before its deadline. A 429 is retried after its Retry-After when
+    // that is still before the deadline (client-go's rule), otherwise the request ends there; requests sent
+    // beside it keep their own schedule. With retryUnanswered, a request that got no answer is sent again a
+    // retry period later, until the deadline.
+    private async Task<T> SendAsync<T>(Func<CancellationToken, Task<T>> call, long deadline, CancellationToken cancellationToken, bool retryUnanswered = false)
     {
-        var left = TimeUntil(deadline, _time.GetTimestamp());
-        if (left <= TimeSpan.Zero)
+        while (true)
         {
-            throw new LeaseApiException(null, "no time left before the deadline");
-        }
+            var left = TimeUntil(deadline, _time.GetTimestamp());
+            if (left <= TimeSpan.Zero)
+            {
+                throw new LeaseApiException(null, "no time left before the deadline");
+            }
 
-        using var timeout = new CancellationTokenSource(left, _time);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
-        try
-        {
-            var result = await call(linked.Token).ConfigureAwait(false);
-            MarkAnswered(null);
-            return result;
-        }
-        catch (LeaseApiException e) when (e.Answered)
-        {
-            MarkAnswered(e.Status == 429 ? e.RetryAfter ?? _options.RetryPeriod : null);
-            throw;
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            throw new LeaseApiException(null, $"no answer within {left.TotalMilliseconds:0} ms");
+            TimeSpan wait;
+            using (var timeout = new CancellationTokenSource(left, _time))
+            using (var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token))
+            {
+                try
+                {
+                    var result = await call(linked.Token).ConfigureAwait(false);
+                    MarkAnswered(null);
+                    return result;
+                }
+                catch (LeaseApiException e) when (e.Answered)
+                {
+                    MarkAnswered(e.Status == 429 ? e.RetryAfter ?? _options.RetryPeriod : null);
+                    wait = e.Status == 429 ? e.RetryAfter ?? _options.RetryPeriod : TimeSpan.Zero;
+                    if (e.Status != 429 || wait >= TimeUntil(deadline, _time.GetTimestamp()))
+                    {
+                        throw;
+                    }
+                }
+                catch (Exception e) when (e is LeaseApiException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+                {
+                    if (!retryUnanswered || e is OperationCanceledException || _options.RetryPeriod >= TimeUntil(deadline, _time.GetTimestamp()))
+                    {
+                        throw e as LeaseApiException ?? new LeaseApiException(null, $"no answer within {left.TotalMilliseconds:0} ms");
+                    }
+
+                    wait = _options.RetryPeriod;
+                }
+            }
+
+            await Task.Delay(wait, _time, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -601,7 +608,6 @@ internal sealed class LeaseArbiter : IDisposable
         var hold = retryAfter is not { } wait ? TimeSpan.Zero : wait < _options.LeaseDuration ? wait : _options.LeaseDuration;
         lock (_lock)
         {
-            _notBefore = Math.Max(_notBefore, now + Ticks(hold));
             // An apiserver that said "come back in N s" is alive until a renew deadline after that.
             _aliveUntil = Math.Max(_aliveUntil, now + Ticks(hold + _options.RenewDeadline));
         }
@@ -628,7 +634,7 @@ internal sealed class LeaseArbiter : IDisposable
         var next = now + Ticks(_options.RetryPeriod);
         lock (_lock)
         {
-            next = Math.Min(next, Math.Max(_nextRequestAt, _notBefore));
+            next = Math.Min(next, _nextRequestAt);
             if (_state == ArbiterState.Leading)
             {
                 next = Math.Min(next, _renewedAt + Ticks(_options.RenewDeadline));

@@ -248,10 +248,10 @@ internal sealed class VipCluster : IAsyncDisposable
     public async Task<TimeSpan> RebootAllAsync()
     {
         var at = Now;
+        await Task.WhenAll(_nodes.Select(n => n.AbandonArbiterAsync())).ConfigureAwait(false);
         foreach (var node in _nodes)
         {
             node.KillKeepalived(Native.SigKill);
-            await node.AbandonArbiterAsync().ConfigureAwait(false);
             node.Arbiter?.Dispose();
         }
 
@@ -326,6 +326,7 @@ internal sealed class VipCluster : IAsyncDisposable
         return $"{(Arbitrated ? "arbitrated" : "plain keepalived")}, {samples.Count} samples, holder changes (bit i = host i):{changes}; {states}"
             + (verbose
                 ? "\narbiter events:\n" + string.Join('\n', _events.Lines.TakeLast(60))
+                    + "\nVIP add/remove (kernel):\n" + string.Join('\n', _nodes.SelectMany(n => n.AddressEvents.Select(e => (e.At, Line: $"n{n.Index} {(e.Added ? "add" : "del")}"))).OrderBy(e => e.At).Select(e => $"{e.At:HH:mm:ss.ffffff} {e.Line}"))
                     + "\nlast keepalived lines:\n" + string.Join('\n', _nodes.SelectMany(n => n.Log.TakeLast(15).Select(l => $"n{n.Index}: {l}")))
                 : string.Empty);
     }

@@ -47,7 +47,7 @@ internal sealed class VipLab : IAsyncDisposable
             var server = await LeaseEndpoint.StartAsync(IPAddress.Parse($"198.18.{subnet}.254")).ConfigureAwait(false);
             // The JIT's first pass over KubernetesClient takes longer than a renew deadline on a loaded machine;
             // the agent is NativeAOT and has no such first time, so the lab pays it once before any scenario.
-            using (var warm = KubeconfigLeaseApiConnector.Open(new KubernetesClientConfiguration { Host = server.Url.ToString() }, new VipOptions(), "kube-system", "warm-up"))
+            using (var warm = KubeconfigLeaseApiConnector.Open(new KubernetesClientConfiguration { Host = server.Url.ToString() }, new VipOptions { LeaseDuration = TimeSpan.FromSeconds(30) }, "kube-system", "warm-up"))
             {
                 var lease = await warm.Leases.CreateAsync("warm-up", TimeSpan.FromSeconds(1), DateTimeOffset.UtcNow, CancellationToken.None).ConfigureAwait(false);
                 await warm.Leases.AcquireAsync(lease, "warm-up", 1, TimeSpan.FromSeconds(1), DateTimeOffset.UtcNow, CancellationToken.None).ConfigureAwait(false);

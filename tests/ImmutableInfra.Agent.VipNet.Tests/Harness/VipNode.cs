@@ -62,7 +62,8 @@ internal sealed class VipNode(int index, string netns, IPAddress address) : IDis
         _monitor.OutputDataReceived += (_, e) =>
         {
             // "[2026-12-04T19:17:51.203021] [Deleted ]3: eth0    inet 198.18.x.y/24 ..."
-            if (e.Data is { } line && line.StartsWith('[') && line.Contains(needle, StringComparison.Ordinal)
+            // ip monitor reports lo too (the VIP's /32 there, re-added at every reload): eth0 only.
+            if (e.Data is { } line && line.StartsWith('[') && line.Contains(needle, StringComparison.Ordinal) && line.Contains(": eth0 ", StringComparison.Ordinal)
                 && DateTime.TryParse(line.AsSpan(1, line.IndexOf(']', StringComparison.Ordinal) - 1), CultureInfo.InvariantCulture, DateTimeStyles.AssumeLocal, out var at))
             {
                 AddressEvents.Enqueue((at, !line.Contains("] Deleted ", StringComparison.Ordinal)));
@@ -186,15 +187,24 @@ internal sealed class VipNode(int index, string netns, IPAddress address) : IDis
             return;
         }
 
-        if (File.Exists(Path.Combine(_dir, "vrrp.pid"))
-            && int.TryParse(File.ReadAllText(Path.Combine(_dir, "vrrp.pid")).Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var child)
-            && signal == Native.SigKill)
+        var child = 0;
+        if (signal == Native.SigKill && File.Exists(Path.Combine(_dir, "vrrp.pid"))
+            && int.TryParse(File.ReadAllText(Path.Combine(_dir, "vrrp.pid")).Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out child))
         {
             _ = Native.Kill(child, signal);
         }
 
         _ = Native.Kill(_keepalived.Id, signal);
         _keepalived.WaitForExit(TimeSpan.FromSeconds(5));
+        if (signal == Native.SigKill)
+        {
+            // The killed VRRP child may linger as a zombie nobody reaps; a keepalived started next would find
+            // its pid file and refuse to run ("daemon is already running"), as a rebooted host would not.
+            foreach (var pid in new[] { "keepalived.pid", "vrrp.pid", "checkers.pid" })
+            {
+                File.Delete(Path.Combine(_dir, pid));
+            }
+        }
     }
 
     /// <summary>A crash: the arbiter stops stepping and never releases or demotes.</summary>
