@@ -21,14 +21,18 @@ internal static class Bounds
     /// <summary>M = 3 adverts + skew (priority 100).</summary>
     public static TimeSpan MasterDown => (Advert * 3) + (Advert * (256 - KeepalivedConfigRenderer.Priority) / 256);
 
-    /// <summary>Hard kill: the follower saw the last renewal up to 1.2 P late, waits D, polls up to 1.2 P later, then M.</summary>
-    public static TimeSpan HardKillFailover => (Options.RetryPeriod * 2.4) + Options.LeaseDuration + MasterDown;
+    /// <summary>Hard kill: the follower saw the last renewal up to 1.2 P late, waits D, polls up to 1.2 P later, its next step (P) makes it eligible, then M.</summary>
+    public static TimeSpan HardKillFailover => (Options.RetryPeriod * 3.4) + Options.LeaseDuration + MasterDown;
 
     /// <summary>A frozen agent's keepalived is in FAULT at most D (the sign of life's validity) + C after its last step.</summary>
     public static TimeSpan FrozenDemotion => Options.LeaseDuration + KeepalivedConfigRenderer.AliveCheckInterval;
 
-    /// <summary>A flapping holder gives the Lease up after L (plus one down period before the release gets out); the next poll (1.2 P) takes it, M later the VIP is there.</summary>
-    public static TimeSpan FlappingTakeover(TimeSpan flapPeriod) => LeaseArbiter.NotMasterLimit(Advert, Options) + flapPeriod + (Options.RetryPeriod * 1.2) + MasterDown;
+    /// <summary>
+    /// A flapping holder sees itself not master at its next step (P) and gives the Lease up after L; the release
+    /// gets out in the next up-window (one flap period); a follower's next poll (1.2 P) takes it, its next step (P)
+    /// makes it eligible, M later the VIP is there.
+    /// </summary>
+    public static TimeSpan FlappingTakeover(TimeSpan flapPeriod) => LeaseArbiter.NotMasterLimit(Advert, Options) + flapPeriod + (Options.RetryPeriod * 3.2) + MasterDown;
 
     public static void Report(ITestOutputHelper output, VipCluster cluster, string scenario, FaultOutcome outcome) =>
         output.WriteLine($"{scenario} ({(cluster.Arbitrated ? "arbitrated" : "plain keepalived")}): failover {outcome.Failover?.TotalMilliseconds:0} ms, "

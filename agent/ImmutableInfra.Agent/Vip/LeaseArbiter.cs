@@ -568,8 +568,11 @@ internal sealed class LeaseArbiter : IDisposable
                 throw new LeaseApiException(null, "no time left before the deadline");
             }
 
+            // A retried request gives each try two retry periods: one stuck on a dead connection does not take
+            // the whole deadline with it.
+            var bound = retryUnanswered && left > _options.RetryPeriod * 2 ? _options.RetryPeriod * 2 : left;
             TimeSpan wait;
-            using (var timeout = new CancellationTokenSource(left, _time))
+            using (var timeout = new CancellationTokenSource(bound, _time))
             using (var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token))
             {
                 try
@@ -589,12 +592,12 @@ internal sealed class LeaseArbiter : IDisposable
                 }
                 catch (Exception e) when (e is LeaseApiException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
                 {
-                    if (!retryUnanswered || e is OperationCanceledException || _options.RetryPeriod >= TimeUntil(deadline, _time.GetTimestamp()))
+                    if (!retryUnanswered || _options.RetryPeriod >= TimeUntil(deadline, _time.GetTimestamp()))
                     {
-                        throw e as LeaseApiException ?? new LeaseApiException(null, $"no answer within {left.TotalMilliseconds:0} ms");
+                        throw e as LeaseApiException ?? new LeaseApiException(null, $"no answer within {bound.TotalMilliseconds:0} ms");
                     }
 
-                    wait = _options.RetryPeriod;
+                    wait = e is OperationCanceledException ? TimeSpan.Zero : _options.RetryPeriod;
                 }
             }
 

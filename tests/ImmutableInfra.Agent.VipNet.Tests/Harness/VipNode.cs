@@ -67,6 +67,7 @@ internal sealed class VipNode(int index, string netns, IPAddress address) : IDis
                 && DateTime.TryParse(line.AsSpan(1, line.IndexOf(']', StringComparison.Ordinal) - 1), CultureInfo.InvariantCulture, DateTimeStyles.AssumeLocal, out var at))
             {
                 AddressEvents.Enqueue((at, !line.Contains("] Deleted ", StringComparison.Ordinal)));
+                Record("monitor: " + line);
             }
         };
         _monitor.BeginOutputReadLine();
