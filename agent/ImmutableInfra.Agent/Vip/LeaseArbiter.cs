@@ -163,9 +163,9 @@ internal sealed class LeaseArbiter : IDisposable
         }
 
         var now = _time.GetTimestamp();
+        Decide(now);
         if (_api is not null)
         {
-            Decide(now);
             Send(_api.Leases, now);
         }
 
@@ -217,9 +217,13 @@ internal sealed class LeaseArbiter : IDisposable
 
     public void Dispose()
     {
+        if (_disposed.IsCancellationRequested)
+        {
+            return;
+        }
+
         _disposed.Cancel();
         _api?.Dispose();
-        _disposed.Dispose();
     }
 
     // One step of the handover: demote a retry period after the Lease names anyone (a successor, or still us

@@ -25,7 +25,7 @@ public sealed class LeaseArbiterTests : IDisposable
         first.Connected = true;
         await _cluster.RunForAsync(TimeSpan.FromSeconds(1));
         Assert.Equal(ArbiterState.Leading, first.State);
-        Assert.Equal("cp-1", _cluster.Lease?.Spec?.HolderIdentity);
+        Assert.Equal("cp-1", _cluster.Lease?.Holder);
         // Eligible from the first instant to now: the VIP never moved.
         Assert.Equal([VrrpEligibility.Eligible], first.GateLog.Select(g => g.Eligibility));
 
@@ -68,7 +68,7 @@ public sealed class LeaseArbiterTests : IDisposable
         var hosts = new[] { _cluster.AddHost("cp-1"), _cluster.AddHost("cp-2"), _cluster.AddHost("cp-3") };
         await _cluster.RunForAsync(TimeSpan.FromSeconds(3));
         var holder = Assert.Single(hosts, h => h.State == ArbiterState.Leading);
-        var transitions = _cluster.Lease!.Spec!.LeaseTransitions;
+        var transitions = _cluster.Lease!.Transitions;
 
         var failedAt = _cluster.Time.GetTimestamp();
         holder.Fault = ApiFault.Unreachable;
@@ -84,8 +84,8 @@ public sealed class LeaseArbiterTests : IDisposable
         Assert.InRange(TimeSpan.FromTicks(promotedAt - failedAt), Options.LeaseDuration - Options.RetryPeriod, Options.LeaseDuration + (Options.RetryPeriod * 2));
         Assert.Equal(1, _cluster.MaxFullyEligibleAtOnce);
         // The fencing token moved on.
-        Assert.Equal(transitions + 1, _cluster.Lease!.Spec!.LeaseTransitions);
-        Assert.Equal((long)(transitions + 1)!, successor.Arbiter.Snapshot().LeaseTransitions);
+        Assert.Equal(transitions + 1, _cluster.Lease!.Transitions);
+        Assert.Equal(transitions + 1, successor.Arbiter.Snapshot().LeaseTransitions);
     }
 
     [Fact]
@@ -123,7 +123,7 @@ public sealed class LeaseArbiterTests : IDisposable
 
         // Its apiserver now dies as well: somebody else's may be the one that comes back, so it demotes.
         holder.Fault = ApiFault.Unreachable;
-        await _cluster.RunForAsync(Options.RetryPeriod * 2 + Options.ProbeTimeout + TimeSpan.FromMilliseconds(100));
+        await _cluster.RunForAsync(Options.RenewDeadline + Options.RetryPeriod + TimeSpan.FromMilliseconds(100));
         Assert.Equal(ArbiterState.Following, holder.State);
         Assert.Equal(VrrpEligibility.Barred, holder.Gate);
     }
@@ -162,7 +162,8 @@ public sealed class LeaseArbiterTests : IDisposable
         holder.Fault = ApiFault.NoQuorum;
         await _cluster.RunForAsync(TimeSpan.FromSeconds(4));
 
-        // Both may hold the VIP by VRRP priority only: 100 beats 50, so keepalived gives it to the Lease holder.
+        // Both eligible, the Lease holder at 100 and the fallback holder at 50: with nopreempt the new holder's
+        // keepalived waits for the fallback holder to demote, which it does once it learns the Lease moved.
         Assert.Equal(ArbiterState.Leading, other.State);
         Assert.Equal(ArbiterState.Fallback, holder.State);
         Assert.Equal(1, _cluster.MaxFullyEligibleAtOnce);
@@ -179,7 +180,7 @@ public sealed class LeaseArbiterTests : IDisposable
         var holder = _cluster.AddHost("cp-1");
         _cluster.AddHost("cp-2");
         await _cluster.RunForAsync(TimeSpan.FromSeconds(2));
-        var transitions = _cluster.Lease!.Spec!.LeaseTransitions;
+        var transitions = _cluster.Lease!.Transitions;
         holder.GateLog.Clear();
 
         var rejoined = _cluster.AddHost("cp-3");
@@ -188,7 +189,7 @@ public sealed class LeaseArbiterTests : IDisposable
         Assert.Equal(ArbiterState.Leading, holder.State);
         Assert.Empty(holder.GateLog);
         Assert.Equal([VrrpEligibility.Barred], rejoined.GateLog.Select(g => g.Eligibility));
-        Assert.Equal(transitions, _cluster.Lease!.Spec!.LeaseTransitions);
+        Assert.Equal(transitions, _cluster.Lease!.Transitions);
     }
 
     [Fact]
@@ -201,17 +202,18 @@ public sealed class LeaseArbiterTests : IDisposable
         holder.GateLog.Clear();
 
         await holder.StopAsync();
-        Assert.Null(_cluster.Lease?.Spec?.HolderIdentity);
+        Assert.Null(_cluster.Lease?.Holder);
         Assert.Empty(holder.GateLog);
-        await _cluster.RunForAsync((Options.RetryPeriod * 1.2) + TimeSpan.FromMilliseconds(150));
+        await _cluster.RunForAsync((Options.RetryPeriod * 2.5) + TimeSpan.FromMilliseconds(150));
 
         Assert.Equal(ArbiterState.Leading, successor.State);
         Assert.Equal(ArbiterState.Stopped, holder.State);
-        // Barred once the Lease named the successor, within half a retry period of its promotion.
+        // Barred a retry period after the Lease named the successor (its own step makes it eligible in that
+        // time, so its keepalived is a BACKUP that hears our priority-0 advert).
         var demotion = Assert.Single(holder.GateLog);
         Assert.Equal((VrrpEligibility.Barred, "cp-2"), (demotion.Eligibility, demotion.LeaseHolder));
         var promotedAt = successor.GateLog.Last(g => g.Eligibility == VrrpEligibility.Eligible).At;
-        Assert.InRange(TimeSpan.FromTicks(demotion.At - promotedAt), TimeSpan.Zero, (Options.RetryPeriod / 2) + TimeSpan.FromMilliseconds(10));
+        Assert.InRange(TimeSpan.FromTicks(demotion.At - promotedAt), TimeSpan.Zero, (Options.RetryPeriod * 1.5) + TimeSpan.FromMilliseconds(10));
     }
 
     [Fact]
@@ -228,7 +230,7 @@ public sealed class LeaseArbiterTests : IDisposable
         var demotion = Assert.Single(lone.GateLog);
         Assert.Equal(VrrpEligibility.Barred, demotion.Eligibility);
         Assert.InRange(TimeSpan.FromTicks(demotion.At - stoppedAt), TimeSpan.Zero, (Options.RetryPeriod * 3) + TimeSpan.FromMilliseconds(10));
-        Assert.Null(_cluster.Lease?.Spec?.HolderIdentity);
+        Assert.Null(_cluster.Lease?.Holder);
     }
 
     [Fact]
@@ -241,7 +243,7 @@ public sealed class LeaseArbiterTests : IDisposable
         await follower.StopAsync();
 
         Assert.Equal((ArbiterState.Stopped, VrrpEligibility.Barred), (follower.State, follower.Gate));
-        Assert.Equal("cp-1", _cluster.Lease?.Spec?.HolderIdentity);
+        Assert.Equal("cp-1", _cluster.Lease?.Holder);
     }
 
     [Fact]
@@ -262,9 +264,11 @@ public sealed class LeaseArbiterTests : IDisposable
     [Fact]
     public void Options_RejectTimingsThatLeaveNoRoomToStepDown()
     {
+        // Less than two retry periods between the step-down and the first possible takeover.
         Assert.Throws<ArgumentException>(() => new VipOptions { LeaseDuration = TimeSpan.FromSeconds(1), RenewDeadline = TimeSpan.FromSeconds(0.9) }.Validate());
-        Assert.Throws<ArgumentException>(() => new VipOptions { RetryPeriod = TimeSpan.FromSeconds(1) }.Validate());
-        Assert.Throws<ArgumentException>(() => new VipOptions { RetryPeriod = TimeSpan.FromSeconds(0.4), RenewDeadline = TimeSpan.FromSeconds(0.9), LeaseDuration = TimeSpan.FromSeconds(1.5) }.Validate());
+        // Fewer than four renewals per renew deadline.
+        Assert.Throws<ArgumentException>(() => new VipOptions { RetryPeriod = TimeSpan.FromSeconds(0.3) }.Validate());
+        Assert.Throws<ArgumentException>(() => new VipOptions { RetryPeriod = TimeSpan.Zero }.Validate());
         new VipOptions().Validate();
     }
 }
