@@ -262,6 +262,124 @@ public sealed class LeaseArbiterTests : IDisposable
     }
 
     [Fact]
+    public async Task SlowApi_AnswersUpToTheRenewDeadlineLate_RenewalsOverlap_AndTheHolderNeverStepsDown()
+    {
+        var holder = _cluster.AddHost("cp-1");
+        var other = _cluster.AddHost("cp-2");
+        await _cluster.RunForAsync(TimeSpan.FromSeconds(2));
+        Assert.Equal(ArbiterState.Leading, holder.State);
+        holder.GateLog.Clear();
+
+        holder.Latency = other.Latency = Options.RenewDeadline * 0.8;
+        await _cluster.RunForAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Equal(ArbiterState.Leading, holder.State);
+        Assert.Empty(holder.GateLog);
+        Assert.Equal(ArbiterState.Following, other.State);
+        Assert.Equal(1, _cluster.MaxFullyEligibleAtOnce);
+    }
+
+    [Fact]
+    public async Task ThrottledApi_TheHolderKeepsTheVipInFallback_AndLeadsAgainOnceARenewalIsAnswered()
+    {
+        var holder = _cluster.AddHost("cp-1");
+        var other = _cluster.AddHost("cp-2");
+        await _cluster.RunForAsync(TimeSpan.FromSeconds(2));
+        holder.GateLog.Clear();
+
+        foreach (var host in new[] { holder, other })
+        {
+            host.Fault = ApiFault.Throttled;
+            host.RetryAfter = TimeSpan.FromSeconds(1);
+        }
+
+        await _cluster.RunForAsync(TimeSpan.FromSeconds(10));
+        // Answered (429 is an answer): the apiserver lives, the Lease cannot be written; nobody else can take it.
+        Assert.Equal((ArbiterState.Fallback, VrrpEligibility.Fallback), (holder.State, holder.Gate));
+        Assert.Equal(ArbiterState.Following, other.State);
+
+        holder.Fault = other.Fault = ApiFault.None;
+        await _cluster.RunForAsync(TimeSpan.FromSeconds(1));
+        Assert.Equal(ArbiterState.Leading, holder.State);
+        // Eligible throughout, only the priority changed: the VIP never moved.
+        Assert.DoesNotContain(VrrpEligibility.Barred, holder.GateLog.Select(g => g.Eligibility));
+        Assert.Equal(1, _cluster.MaxFullyEligibleAtOnce);
+    }
+
+    [Fact]
+    public async Task Throttled_ARequestIsRetriedAfterItsRetryAfter_WhenThatIsBeforeItsDeadline()
+    {
+        var lone = _cluster.AddHost("cp-1");
+        await _cluster.RunForAsync(TimeSpan.FromSeconds(1));
+        lone.Fault = ApiFault.Throttled;
+        lone.RetryAfter = TimeSpan.FromSeconds(5);
+        var before = lone.Requests;
+
+        await _cluster.RunForAsync(TimeSpan.FromSeconds(2));
+
+        // A Retry-After past the deadline ends each request at its first answer: one request per retry period.
+        Assert.InRange(lone.Requests - before, 15, 21);
+        lone.RetryAfter = TimeSpan.FromSeconds(0.3);
+        before = lone.Requests;
+        await _cluster.RunForAsync(TimeSpan.FromSeconds(2));
+        // Within the deadline (0.8 s) each renewal is sent again at 0.3 and 0.6 s: three requests per retry period.
+        Assert.InRange(lone.Requests - before, 50, 63);
+    }
+
+    [Fact]
+    public async Task SteppedDown_DoesNotTakeItsOwnLeaseBackWithinALeaseDuration()
+    {
+        var lone = _cluster.AddHost("cp-1");
+        await _cluster.RunForAsync(TimeSpan.FromSeconds(1));
+        lone.Fault = ApiFault.Unreachable;
+        await _cluster.RunForAsync(Options.RenewDeadline + Options.RetryPeriod);
+        Assert.Equal(ArbiterState.Following, lone.State);
+        var steppedDownAt = lone.GateLog.Last(g => g.Eligibility == VrrpEligibility.Barred).At;
+
+        lone.Fault = ApiFault.None;
+        await _cluster.RunForAsync(Options.LeaseDuration * 2);
+
+        var backAt = lone.GateLog.Last(g => g.Eligibility == VrrpEligibility.Eligible).At;
+        Assert.InRange(TimeSpan.FromTicks(backAt - steppedDownAt), Options.LeaseDuration, Options.LeaseDuration + (Options.RetryPeriod * 3));
+    }
+
+    [Fact]
+    public async Task KeepalivedNotMaster_TheHolderGivesTheLeaseUp_AnotherTakesIt_AndTheHolderStaysOut()
+    {
+        var holder = _cluster.AddHost("cp-1");
+        await _cluster.RunForAsync(TimeSpan.FromSeconds(1));
+        var other = _cluster.AddHost("cp-2");
+        await _cluster.RunForAsync(TimeSpan.FromSeconds(1));
+        Assert.Equal(ArbiterState.Leading, holder.State);
+
+        var lostAt = _cluster.Time.GetTimestamp();
+        holder.HoldsVip = false;
+        var limit = LeaseArbiter.NotMasterLimit(TimeSpan.FromMilliseconds(100), Options);
+        await _cluster.RunForAsync(limit + (Options.RetryPeriod * 4));
+
+        var gaveUpAt = holder.GateLog.Last(g => g.Eligibility == VrrpEligibility.Barred).At;
+        Assert.InRange(TimeSpan.FromTicks(gaveUpAt - lostAt), limit, limit + (Options.RetryPeriod * 2));
+        Assert.Equal(ArbiterState.Leading, other.State);
+        Assert.Equal("cp-2", _cluster.Lease?.Holder);
+
+        other.Fault = ApiFault.Unreachable;
+        await _cluster.RunForAsync(Options.LeaseDuration * 1.5);
+        // The other host's Lease expired, but the host that gave it up keeps out for two Lease durations.
+        Assert.Equal(ArbiterState.Following, holder.State);
+        Assert.Equal(1, _cluster.MaxFullyEligibleAtOnce);
+    }
+
+    [Fact]
+    public async Task EveryStep_RenewsTheSignOfLife()
+    {
+        var holder = _cluster.AddHost("cp-1");
+        var follower = _cluster.AddHost("cp-2");
+        await _cluster.RunForAsync(TimeSpan.FromSeconds(3));
+
+        Assert.All(new[] { holder, follower }, h => Assert.InRange(TimeSpan.FromTicks(_cluster.Time.GetTimestamp() - h.AliveRefreshedAt), TimeSpan.Zero, Options.RetryPeriod * 1.3));
+    }
+
+    [Fact]
     public void Options_RejectTimingsThatLeaveNoRoomToStepDown()
     {
         // Less than two retry periods between the step-down and the first possible takeover.
