@@ -36,7 +36,7 @@ var scenarios = new (string Name, Func<VipCluster, int, Task<TimeSpan>> Fault, T
 Console.WriteLine($"VIP under faults: 3 hosts, advert {advert.TotalMilliseconds:0} ms, {runs} runs per cell; arbiter Lease {options.LeaseDuration.TotalSeconds:0.##} s / "
     + $"renew {options.RenewDeadline.TotalSeconds:0.##} s / retry {options.RetryPeriod.TotalSeconds:0.##} s; samples every 20 ms");
 Console.WriteLine("failover = fault to the first sample with exactly one holder other than the old one; no holder / two holders = time after the fault "
-    + "(two holders also from the kernel's address timestamps, arbitrated); moves = changes of the single holder after the fault; median (max) over runs");
+    + "(two holders also from ip monitor's address timestamps, arbitrated); moves = changes of the single holder after the fault; median (max) over runs");
 Console.WriteLine();
 Console.WriteLine($"| {"scenario",-36} | {"VIP arbiter",-70} | {"plain keepalived",-70} |");
 Console.WriteLine($"| {new string('-', 36)} | {new string('-', 70)} | {new string('-', 70)} |");
@@ -70,9 +70,9 @@ static string Cell(List<FaultOutcome> outcomes)
         ? "no move"
         : $"failover {failovers[failovers.Count / 2]:0} ms (max {failovers[^1]:0})" + (failovers.Count < outcomes.Count ? $" in {failovers.Count}/{outcomes.Count}" : string.Empty);
     var none = outcomes.Select(o => o.NoHolderAfterFault.TotalMilliseconds).Order().ToList();
-    var kernel = outcomes.All(o => o.KernelOverlap is not null) ? $" (kernel {outcomes.Max(o => o.KernelOverlap!.Value.TotalMilliseconds):0.###})" : string.Empty;
+    var monitor = outcomes.All(o => o.MonitorOverlap is not null) ? $" (ip monitor {outcomes.Max(o => o.MonitorOverlap!.Value.TotalMilliseconds):0.###})" : string.Empty;
     return string.Create(CultureInfo.InvariantCulture,
-        $"{failover}; no holder {none[none.Count / 2]:0} ms (max {none[^1]:0}); two holders max {outcomes.Max(o => o.TwoHoldersAfterFault.TotalMilliseconds):0} ms{kernel}; moves max {outcomes.Max(o => o.Moves)}");
+        $"{failover}; no holder {none[none.Count / 2]:0} ms (max {none[^1]:0}); two holders max {outcomes.Max(o => o.TwoHoldersAfterFault.TotalMilliseconds):0} ms{monitor}; moves max {outcomes.Max(o => o.Moves)}");
 }
 
 int Argument(string name, int fallback)

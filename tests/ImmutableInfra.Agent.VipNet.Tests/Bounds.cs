@@ -36,7 +36,7 @@ internal static class Bounds
 
     public static void Report(ITestOutputHelper output, VipCluster cluster, string scenario, FaultOutcome outcome) =>
         output.WriteLine($"{scenario} ({(cluster.Arbitrated ? "arbitrated" : "plain keepalived")}): failover {outcome.Failover?.TotalMilliseconds:0} ms, "
-            + $"two holders {outcome.TwoHoldersWholeRun.TotalMilliseconds:0} ms (kernel {outcome.KernelOverlap?.TotalMilliseconds:0.###} ms), no holder {outcome.NoHolderAfterFault.TotalMilliseconds:0} ms "
+            + $"two holders {outcome.TwoHoldersWholeRun.TotalMilliseconds:0} ms (ip monitor {outcome.MonitorOverlap?.TotalMilliseconds:0.###} ms), no holder {outcome.NoHolderAfterFault.TotalMilliseconds:0} ms "
             + $"(longest {outcome.LongestNoHolder.TotalMilliseconds:0}), moves {outcome.Moves}, VIP off the Lease holder {outcome.VipOffLeaseHolder.TotalMilliseconds:0} ms, "
             + $"final holders {outcome.FinalHolderCount}; {cluster.Describe(verbose: false)}");
 }

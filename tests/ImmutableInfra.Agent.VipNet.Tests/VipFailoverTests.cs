@@ -70,7 +70,6 @@ public sealed class VipFailoverTests(VipLabFixture fixture, ITestOutputHelper ou
             if (arbitrated)
             {
                 Assert.True(outcome.Failover <= Bounds.HardKillFailover + Bounds.Margin, $"failover {outcome.Failover} > {Bounds.HardKillFailover} + {Bounds.Margin}; {cluster.Describe()}");
-                Assert.Equal(TimeSpan.Zero, outcome.KernelOverlap);
             }
             Assert.Equal(1, outcome.FinalHolderCount);
             Assert.NotEqual(holder, outcome.FinalHolder);
@@ -98,7 +97,6 @@ public sealed class VipFailoverTests(VipLabFixture fixture, ITestOutputHelper ou
             {
                 Assert.NotEqual(holder, outcome.FinalHolder);
                 Assert.True(outcome.MaxHoldersAtOnce <= 1, cluster.Describe());
-                Assert.Equal(TimeSpan.Zero, outcome.KernelOverlap);
             }
             else
             {
@@ -152,7 +150,6 @@ public sealed class VipFailoverTests(VipLabFixture fixture, ITestOutputHelper ou
             if (arbitrated)
             {
                 Assert.True(outcome.MaxHoldersAtOnce <= 1, cluster.Describe());
-                Assert.Equal(TimeSpan.Zero, outcome.KernelOverlap);
             }
         }
     }

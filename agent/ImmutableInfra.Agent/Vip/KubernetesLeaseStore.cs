@@ -64,8 +64,7 @@ internal sealed class KubernetesLeaseStore(IKubernetes client, string leaseNames
     public Task<LeaseRecord> RenewAsync(string holder, int transitions, DateTimeOffset now, CancellationToken cancellationToken) =>
         PatchAsync(w =>
         {
-            Test(w, "/spec/holderIdentity", holder);
-            Test(w, "/spec/leaseTransitions", transitions);
+            TestHeldBy(w, holder, transitions);
             Add(w, "/spec/renewTime", now.UtcDateTime.ToString(MicroTimeFormat, CultureInfo.InvariantCulture));
         }, cancellationToken);
 
@@ -73,8 +72,7 @@ internal sealed class KubernetesLeaseStore(IKubernetes client, string leaseNames
         PatchAsync(w =>
         {
             // client-go's release: no holder, a 1 s duration, renewTime now; leaseTransitions stays.
-            Test(w, "/spec/holderIdentity", holder);
-            Test(w, "/spec/leaseTransitions", transitions);
+            TestHeldBy(w, holder, transitions);
             Add(w, "/spec/holderIdentity", string.Empty);
             Add(w, "/spec/leaseDurationSeconds", 1);
             Add(w, "/spec/renewTime", now.UtcDateTime.ToString(MicroTimeFormat, CultureInfo.InvariantCulture));
@@ -94,6 +92,13 @@ internal sealed class KubernetesLeaseStore(IKubernetes client, string leaseNames
         var patch = new V1Patch(Encoding.UTF8.GetString(buffer.WrittenSpan), V1Patch.PatchType.JsonPatch);
         return Record(await client.CoordinationV1.PatchNamespacedLeaseAsync(patch, leaseName, leaseNamespace, cancellationToken: cancellationToken).ConfigureAwait(false));
     });
+
+    // The Lease still names this holder with this fencing token.
+    private static void TestHeldBy(Utf8JsonWriter w, string holder, int transitions)
+    {
+        Test(w, "/spec/holderIdentity", holder);
+        Test(w, "/spec/leaseTransitions", transitions);
+    }
 
     private static void Test(Utf8JsonWriter w, string path, string value) => Operation(w, "test", path, () => w.WriteStringValue(value));
 

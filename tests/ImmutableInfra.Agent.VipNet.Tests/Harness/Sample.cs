@@ -17,9 +17,9 @@ internal readonly record struct Sample(TimeSpan At, int Holders, int ClientReach
 /// <summary>What the samples say about one fault, from the moment it was injected.</summary>
 internal sealed record FaultOutcome(
     TimeSpan? Failover, TimeSpan TwoHoldersAfterFault, TimeSpan TwoHoldersWholeRun, int MaxHoldersAtOnce, int? FinalHolder, int FinalHolderCount, int Samples,
-    TimeSpan NoHolderAfterFault, TimeSpan LongestNoHolder, int Moves, TimeSpan VipOffLeaseHolder, TimeSpan? KernelOverlap)
+    TimeSpan NoHolderAfterFault, TimeSpan LongestNoHolder, int Moves, TimeSpan VipOffLeaseHolder, TimeSpan? MonitorOverlap)
 {
-    public static FaultOutcome From(IReadOnlyList<Sample> samples, TimeSpan faultAt, int oldHolder, TimeSpan? kernelOverlap)
+    public static FaultOutcome From(IReadOnlyList<Sample> samples, TimeSpan faultAt, int oldHolder, TimeSpan? monitorOverlap)
     {
         TimeSpan? failover = null;
         var twoAfter = TimeSpan.Zero;
@@ -66,6 +66,6 @@ internal sealed record FaultOutcome(
 
         var last = samples.Count > 0 ? samples[^1] : default;
         return new FaultOutcome(failover, twoAfter, twoWhole, samples.Count == 0 ? 0 : samples.Max(s => s.HolderCount), last.SingleHolder, last.HolderCount, samples.Count,
-            none, longestNone, moves, offLease, kernelOverlap);
+            none, longestNone, moves, offLease, monitorOverlap);
     }
 }

@@ -275,10 +275,11 @@ internal sealed class VipCluster : IAsyncDisposable
     }
 
     /// <summary>
-    /// Time with the VIP on two or more live hosts, from the kernel's own timestamps of every add and removal
-    /// (microseconds; the 20 ms samples could miss a few milliseconds of overlap).
+    /// Time with the VIP on two or more live hosts from `ip monitor`'s microsecond timestamps of every add and
+    /// removal (the 20 ms samples could miss a few milliseconds of overlap). ip stamps an event when it reads it:
+    /// exact on an idle machine, reordered across namespaces when a monitor is scheduled late.
     /// </summary>
-    public TimeSpan KernelOverlap()
+    public TimeSpan MonitorOverlap()
     {
         var events = _nodes.SelectMany(n => n.AddressEvents.Select(e => (e.At, e.Added, Node: n.Index))).OrderBy(e => e.At).ToList();
         var holding = new bool[Hosts];
@@ -304,7 +305,7 @@ internal sealed class VipCluster : IAsyncDisposable
 
     public static async Task RunForAsync(TimeSpan span) => await Task.Delay(span).ConfigureAwait(false);
 
-    public FaultOutcome Outcome(TimeSpan faultAt, int oldHolder) => FaultOutcome.From(Samples, faultAt, oldHolder, Arbitrated ? KernelOverlap() : null);
+    public FaultOutcome Outcome(TimeSpan faultAt, int oldHolder) => FaultOutcome.From(Samples, faultAt, oldHolder, Arbitrated ? MonitorOverlap() : null);
 
     /// <summary>The holder timeline; verbose adds the arbiters' events and keepalived's last lines (for failures).</summary>
     public string Describe(bool verbose = true)
@@ -326,7 +327,7 @@ internal sealed class VipCluster : IAsyncDisposable
         return $"{(Arbitrated ? "arbitrated" : "plain keepalived")}, {samples.Count} samples, holder changes (bit i = host i):{changes}; {states}"
             + (verbose
                 ? "\narbiter events:\n" + string.Join('\n', _events.Lines.TakeLast(60))
-                    + "\nVIP add/remove (kernel):\n" + string.Join('\n', _nodes.SelectMany(n => n.AddressEvents.Select(e => (e.At, Line: $"n{n.Index} {(e.Added ? "add" : "del")}"))).OrderBy(e => e.At).Select(e => $"{e.At:HH:mm:ss.ffffff} {e.Line}"))
+                    + "\nVIP add/remove (ip monitor):\n" + string.Join('\n', _nodes.SelectMany(n => n.AddressEvents.Select(e => (e.At, Line: $"n{n.Index} {(e.Added ? "add" : "del")}"))).OrderBy(e => e.At).Select(e => $"{e.At:HH:mm:ss.ffffff} {e.Line}"))
                     + "\nlast keepalived lines:\n" + string.Join('\n', _nodes.SelectMany(n => n.Log.TakeLast(15).Select(l => $"n{n.Index}: {l}")))
                 : string.Empty);
     }

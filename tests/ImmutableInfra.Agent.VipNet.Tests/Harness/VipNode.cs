@@ -49,7 +49,7 @@ internal sealed class VipNode(int index, string netns, IPAddress address) : IDis
     /// <summary>The wall clock the arbiter sees (its monotonic clock is the real one).</summary>
     public ShiftedTime Time { get; } = new();
 
-    /// <summary>The VIP's appearances (true) and removals (false) on eth0, kernel-timestamped by `ip monitor`.</summary>
+    /// <summary>The VIP's appearances (true) and removals (false) on eth0, timestamped by `ip monitor` as it reads them.</summary>
     public ConcurrentQueue<(DateTime At, bool Added)> AddressEvents { get; } = new();
 
     /// <summary>Starts `ip -ts monitor address` in the namespace: microsecond timestamps of every change of the VIP on eth0.</summary>
@@ -67,7 +67,6 @@ internal sealed class VipNode(int index, string netns, IPAddress address) : IDis
                 && DateTime.TryParse(line.AsSpan(1, line.IndexOf(']', StringComparison.Ordinal) - 1), CultureInfo.InvariantCulture, DateTimeStyles.AssumeLocal, out var at))
             {
                 AddressEvents.Enqueue((at, !line.Contains("] Deleted ", StringComparison.Ordinal)));
-                Record("monitor: " + line);
             }
         };
         _monitor.BeginOutputReadLine();
