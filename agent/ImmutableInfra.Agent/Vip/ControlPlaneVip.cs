@@ -121,12 +121,14 @@ internal sealed class ControlPlaneVip(
         if (_arbiter is not null && _applied is not null && LeaseOf(_applied) == (leaseNamespace, leaseName))
         {
             _arbiter.Initializing = role.Initializing;
+            _arbiter.AdvertInterval = KeepalivedConfigRenderer.AdvertInterval(role);
         }
         else
         {
             await DropArbiterAsync().ConfigureAwait(false);
             // The arbiter writes the track file (barred, or eligible when bootstrapping) before keepalived starts.
-            _arbiter = new LeaseArbiter(identity(), leaseNamespace, leaseName, role.Initializing, options, connector, gate, time, loggers.CreateLogger<LeaseArbiter>());
+            _arbiter = new LeaseArbiter(identity(), leaseNamespace, leaseName, role.Initializing, KeepalivedConfigRenderer.AdvertInterval(role), options, connector, gate,
+                HoldsVip, time, loggers.CreateLogger<LeaseArbiter>());
             VipLog.RoleTaken(_logger, role.Cluster, role.Vip, role.Vrid, role.Peers.Count, role.Initializing);
         }
 
@@ -190,8 +192,7 @@ internal sealed class ControlPlaneVip(
         }
 
         var snapshot = _arbiter.Snapshot();
-        var rendered = _rendered;
-        var held = rendered is not null && addresses.All().Any(a => a.Interface == rendered.Interface && a.Address.Equals(rendered.Vip));
+        var held = HoldsVip();
         var vrrp = snapshot.State == ArbiterState.Stopped ? VrrpState.Stopped
             : held ? VrrpState.Master
             : snapshot.Eligibility == VrrpEligibility.Barred ? VrrpState.Fault
@@ -206,6 +207,13 @@ internal sealed class ControlPlaneVip(
             LastTransitionTime = snapshot.LastTransition is { } at ? Timestamp.FromDateTimeOffset(at) : null,
         };
         tracker.Update(s => s.Vip = status);
+    }
+
+    // keepalived is master exactly when the VIP is on the rendered interface.
+    private bool HoldsVip()
+    {
+        var rendered = _rendered;
+        return rendered is not null && addresses.All().Any(a => a.Interface == rendered.Interface && a.Address.Equals(rendered.Vip));
     }
 
     private async Task WaitAsync(TimeSpan delay, CancellationToken cancellationToken)

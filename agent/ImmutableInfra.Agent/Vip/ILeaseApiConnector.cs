@@ -4,5 +4,5 @@ namespace ImmutableInfra.Agent.Vip;
 internal interface ILeaseApiConnector
 {
     /// <summary>Null while no kubeconfig usable for <paramref name="initializing"/> exists (before `kubeadm init`/`join` wrote one).</summary>
-    LeaseApi? TryConnect(bool initializing);
+    LeaseApi? TryConnect(bool initializing, string leaseNamespace, string leaseName);
 }

@@ -13,9 +13,12 @@ namespace ImmutableInfra.Agent.Vip;
 /// <remarks>
 /// Every host renders the same priority and <c>state BACKUP</c>; which host may be MASTER is decided by the
 /// Lease, through the track file: non-holders read -254 and sit in FAULT, so at most one host is ever
-/// eligible and there is nothing to preempt. <c>nopreempt</c> is left out on purpose: the one case where a
-/// lower-priority master exists is a fallback holder (see the agent README), and there the Lease holder must
-/// win. VRRPv3 allows sub-second advertisements and is the only version that carries IPv6.
+/// eligible at full priority. <c>nopreempt</c>: a new Lease holder never claims the VIP while it still hears
+/// a master (a fallback holder, or an old holder that has not demoted yet); it claims once that master's
+/// priority-0 advert or silence says it left, so the VIP moves without overlap, in the order the Lease gives.
+/// The <c>vrrp_script</c> is the arbiter's sign of life: a frozen or dead arbiter stops refreshing it and its
+/// keepalived goes to FAULT within the script's interval. VRRPv3 allows sub-second advertisements and is the
+/// only version that carries IPv6.
 ///
 /// Direct routing needs no extra routing (NAT would need the real servers to route back through the holder):
 /// every control plane carries the VIP on <c>lo</c> (the <c>static_ipaddress</c> block below does that) and,
@@ -34,6 +37,18 @@ internal static class KeepalivedConfigRenderer
     public const int TrackFileFault = -254;
 
     public const string TrackFileName = "immutableinfra_vip_lease";
+
+    public const string AliveScriptName = "immutableinfra_arbiter_alive";
+
+    /// <summary>keepalived 2.2 runs a vrrp_script at most once a second.</summary>
+    public static readonly TimeSpan AliveCheckInterval = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// When the role carries none (an older coordinator): VRRP's only job here is moving the VIP to the Lease
+    /// holder, whose keepalived becomes master 3 adverts + skew after it is allowed to, and a short interval
+    /// cannot cause a split brain (non-holders are in FAULT). 100 ms is 10 small packets a second per peer.
+    /// </summary>
+    public static readonly TimeSpan DefaultAdvertInterval = TimeSpan.FromMilliseconds(100);
 
     public static KeepalivedConfig Render(VipRole role, IReadOnlyList<LocalAddress> local, string trackFilePath)
     {
@@ -84,6 +99,9 @@ internal static class KeepalivedConfigRenderer
         Line("global_defs {");
         Line($"    router_id {Format(own.Address)}");
         Line("    vrrp_version 3");
+        // The check script runs as root from root-owned paths only.
+        Line("    script_user root");
+        Line("    enable_script_security");
         Line("}");
         Line();
         Line("# Every control plane carries the VIP on lo so IPVS direct routing can hand it connections.");
@@ -100,8 +118,18 @@ internal static class KeepalivedConfigRenderer
         Line($"    init_file {TrackFileFault.ToString(CultureInfo.InvariantCulture)}");
         Line("}");
         Line();
+        Line("# The arbiter's sign of life: it writes when it stops being valid, in centiseconds of /proc/uptime.");
+        Line($"vrrp_script {AliveScriptName} {{");
+        Line($"    script \"/bin/sh -c 'read u i </proc/uptime; read d <$0; [ $(echo $u | tr -d .) -lt $d ]' {TrackFileVrrpGate.AlivePathOf(trackFilePath)}\"");
+        Line($"    interval {AliveCheckInterval.TotalSeconds.ToString(CultureInfo.InvariantCulture)}");
+        Line("    timeout 1");
+        Line("    fall 1");
+        Line("    rise 1");
+        Line("}");
+        Line();
         Line($"vrrp_instance {instance} {{");
         Line("    state BACKUP");
+        Line("    nopreempt");
         Line($"    interface {own.Interface}");
         Line($"    virtual_router_id {role.Vrid.ToString(CultureInfo.InvariantCulture)}");
         Line($"    priority {Priority.ToString(CultureInfo.InvariantCulture)}");
@@ -125,6 +153,9 @@ internal static class KeepalivedConfigRenderer
         Line("    }");
         Line("    track_file {");
         Line($"        {TrackFileName} weight 1");
+        Line("    }");
+        Line("    track_script {");
+        Line($"        {AliveScriptName}");
         Line("    }");
         Line("}");
         Line();
@@ -158,7 +189,7 @@ internal static class KeepalivedConfigRenderer
         ArgumentNullException.ThrowIfNull(role);
         var interval = role.AdvertInterval?.ToTimeSpan() ?? TimeSpan.Zero;
         // VRRPv3 counts in centiseconds, from 0.01 s to 40.95 s.
-        return interval <= TimeSpan.Zero ? TimeSpan.FromSeconds(1) : TimeSpan.FromSeconds(Math.Clamp(Math.Round(interval.TotalSeconds, 2), 0.01, 40.95));
+        return interval <= TimeSpan.Zero ? DefaultAdvertInterval : TimeSpan.FromSeconds(Math.Clamp(Math.Round(interval.TotalSeconds, 2), 0.01, 40.95));
     }
 
     private static string FormatSeconds(TimeSpan interval) => interval.TotalSeconds.ToString("0.##", CultureInfo.InvariantCulture);

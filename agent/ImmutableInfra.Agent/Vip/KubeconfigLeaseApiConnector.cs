@@ -1,10 +1,8 @@
-using ImmutableInfra.Kubernetes.Client;
-using ImmutableInfra.Kubernetes.Config;
-using ImmutableInfra.Kubernetes.Objects;
+using k8s;
 
 namespace ImmutableInfra.Agent.Vip;
 
-/// <summary>The real <see cref="ILeaseApiConnector"/>: kubeadm's kubeconfig on this host, a KubeClient of the arbiter's own.</summary>
+/// <summary>The real <see cref="ILeaseApiConnector"/>: kubeadm's kubeconfig on this host, a KubernetesClient of the arbiter's own.</summary>
 internal sealed class KubeconfigLeaseApiConnector(VipOptions options, Func<string, bool>? fileExists = null) : ILeaseApiConnector
 {
     private readonly Func<string, bool> _exists = fileExists ?? File.Exists;
@@ -26,7 +24,7 @@ internal sealed class KubeconfigLeaseApiConnector(VipOptions options, Func<strin
         return exists(options.AdminKubeconfigPath) ? options.AdminKubeconfigPath : null;
     }
 
-    public LeaseApi? TryConnect(bool initializing)
+    public LeaseApi? TryConnect(bool initializing, string leaseNamespace, string leaseName)
     {
         var path = ChoosePath(options, initializing, _exists);
         if (path is null)
@@ -34,10 +32,21 @@ internal sealed class KubeconfigLeaseApiConnector(VipOptions options, Func<strin
             return null;
         }
 
-        var settings = new KubeConfigLoader(_ => null).Load(explicitPath: path);
-        // Its own client and handler, no rate limiter, no retries: the elector retries on its own schedule
-        // and every attempt must end within its renew budget.
-        var client = new KubeClient(settings, new KubeClientOptions { MaxAttempts = 1, RequestTimeout = options.RenewDeadline, UserAgent = "immutableinfra-agent/vip" });
-        return new LeaseApi(client.Resource(KubeResources.Leases), client);
+        return Open(KubernetesClientConfiguration.BuildConfigFromConfigFile(path), options, leaseNamespace, leaseName);
+    }
+
+    /// <summary>
+    /// A client and HttpClient of the arbiter's own (its own connections, no rate limiter: KubernetesClient has
+    /// none, and no retries: it has none either). Each request is bounded by the arbiter's token, the time left
+    /// before its renew deadline; the HttpClient timeout, the Lease duration, is only an outer bound.
+    /// </summary>
+    public static LeaseApi Open(KubernetesClientConfiguration configuration, VipOptions options, string leaseNamespace, string leaseName)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        ArgumentNullException.ThrowIfNull(options);
+        configuration.HttpClientTimeout = options.LeaseDuration;
+        configuration.UserAgent = "immutableinfra-agent/vip";
+        var client = new Kubernetes(configuration);
+        return new LeaseApi(new KubernetesLeaseStore(client, leaseNamespace, leaseName), client);
     }
 }

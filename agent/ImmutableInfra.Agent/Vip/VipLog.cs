@@ -31,4 +31,10 @@ internal static partial class VipLog
 
     [LoggerMessage(EventId = 6009, Level = LogLevel.Error, Message = "VIP arbiter step failed; retrying")]
     public static partial void StepFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 6010, Level = LogLevel.Debug, Message = "VIP Lease {Operation} failed: {Problem}")]
+    public static partial void RequestFailed(ILogger logger, string operation, string problem);
+
+    [LoggerMessage(EventId = 6011, Level = LogLevel.Information, Message = "VIP Lease {LeaseNamespace}/{LeaseName} released")]
+    public static partial void Released(ILogger logger, string leaseNamespace, string leaseName);
 }

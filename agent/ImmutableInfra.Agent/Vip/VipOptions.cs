@@ -1,6 +1,6 @@
 namespace ImmutableInfra.Agent.Vip;
 
-/// <summary>Where the VIP component writes and reads on the host, and the arbiter's Lease timings.</summary>
+/// <summary>Where the VIP component writes and reads on the host, and the arbiter's Lease timings (the agent README's "VIP arbiter" has the reasoning).</summary>
 internal sealed record VipOptions
 {
     public string KeepalivedConfigPath { get; init; } = "/etc/keepalived/keepalived.conf";
@@ -17,18 +17,25 @@ internal sealed record VipOptions
     public string SuperAdminKubeconfigPath { get; init; } = "/etc/kubernetes/super-admin.conf";
 
     /// <summary>
-    /// How long others wait, after last seeing the Lease change, before taking it over. It bounds hard-kill
-    /// failover: about LeaseDuration + RetryPeriod + the VRRP master-down time.
+    /// D: how long others wait, after last seeing the Lease change, before taking it over. Hard-kill failover is
+    /// at most 1.2 P + D + 1.2 P + one request + the VRRP master-down interval.
     /// </summary>
-    public TimeSpan LeaseDuration { get; init; } = TimeSpan.FromSeconds(1.5);
+    public TimeSpan LeaseDuration { get; init; } = TimeSpan.FromSeconds(1);
 
-    /// <summary>The holder demotes itself when it has not renewed for this long, LeaseDuration - RenewDeadline before anyone may take over.</summary>
-    public TimeSpan RenewDeadline { get; init; } = TimeSpan.FromSeconds(0.9);
+    /// <summary>
+    /// R: the holder stops counting itself the holder once R has passed since its newest successful renewal was
+    /// sent; D - R before anyone may take over. Renewals answered within R - P keep the Lease.
+    /// </summary>
+    public TimeSpan RenewDeadline { get; init; } = TimeSpan.FromSeconds(0.8);
 
-    public TimeSpan RetryPeriod { get; init; } = TimeSpan.FromSeconds(0.25);
+    /// <summary>P: a renewal (or a follower's read) is sent every P, whether or not earlier ones have been answered.</summary>
+    public TimeSpan RetryPeriod { get; init; } = TimeSpan.FromSeconds(0.1);
 
-    /// <summary>Time allowed to the "does my apiserver still answer" probe that decides between demoting and the fallback.</summary>
-    public TimeSpan ProbeTimeout { get; init; } = TimeSpan.FromSeconds(0.2);
+    /// <summary>
+    /// G: beyond twice the VRRP master-down interval, how long a Lease holder may go without its keepalived
+    /// being master before it gives the Lease up (a flapping link: its VRRP cannot settle, so a healthy host should hold).
+    /// </summary>
+    public TimeSpan PromotionGrace { get; init; } = TimeSpan.FromSeconds(0.5);
 
     /// <summary>Pause before trying again after the VIP's configuration could not be rendered or applied.</summary>
     public TimeSpan ConfigRetry { get; init; } = TimeSpan.FromSeconds(10);
@@ -41,19 +48,13 @@ internal sealed record VipOptions
             throw new ArgumentException("VipOptions: every path and the keepalived unit are required");
         }
 
-        // The elector's own rule, plus room for the probe: the holder must have decided (demote or fall back)
-        // before LeaseDuration, when another host may take the Lease.
-        if (RetryPeriod <= TimeSpan.Zero || RenewDeadline <= RetryPeriod * 1.2 || ProbeTimeout <= TimeSpan.Zero
-            || RenewDeadline + ProbeTimeout >= LeaseDuration || ConfigRetry <= TimeSpan.Zero)
+        // Several renewals inside each renew deadline (one answered in time is enough), and two retry periods
+        // between the holder's step-down and the first instant anyone may take the Lease over.
+        if (RetryPeriod <= TimeSpan.Zero || RenewDeadline < RetryPeriod * 4 || LeaseDuration < RenewDeadline + (RetryPeriod * 2)
+            || PromotionGrace < TimeSpan.Zero || ConfigRetry <= TimeSpan.Zero)
         {
-            throw new ArgumentException("VipOptions: LeaseDuration > RenewDeadline + ProbeTimeout, RenewDeadline > 1.2 x RetryPeriod > 0 and ConfigRetry > 0 are required");
-        }
-
-        // A graceful stop keeps the VIP for up to 3 x RetryPeriod after its last renewal started (plus one
-        // period): that must end before anyone may take the Lease over.
-        if (RetryPeriod * 4 >= LeaseDuration)
-        {
-            throw new ArgumentException("VipOptions: LeaseDuration > 4 x RetryPeriod is required");
+            throw new ArgumentException(
+                "VipOptions: RetryPeriod > 0, RenewDeadline >= 4 x RetryPeriod, LeaseDuration >= RenewDeadline + 2 x RetryPeriod, PromotionGrace >= 0 and ConfigRetry > 0 are required");
         }
     }
 }

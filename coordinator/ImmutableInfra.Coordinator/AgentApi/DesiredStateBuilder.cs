@@ -1,6 +1,8 @@
 using System.Security.Cryptography;
 using System.Text;
 using Google.Protobuf;
+using Google.Protobuf.WellKnownTypes;
+using ImmutableInfra.Coordinator.ControlPlaneVip;
 using ImmutableInfra.Api.V1Beta1;
 using ImmutableInfra.Contract.V1;
 using ImmutableInfra.Coordinator.Caching;
@@ -115,6 +117,7 @@ internal sealed class DesiredStateBuilder(IResourceClient<Secret> secrets)
             Interface = role.Interface ?? string.Empty,
             LeaseNamespace = role.LeaseNamespace ?? string.Empty,
             LeaseName = role.LeaseName ?? string.Empty,
+            AdvertInterval = Duration.FromTimeSpan(VipRoles.AdvertInterval),
             Initializing = role.Initializing == true,
         };
         proto.Peers.AddRange((role.Peers ?? []).Select(p => new VipPeer { Host = p.Host ?? string.Empty, Address = p.Address ?? string.Empty }));

@@ -19,6 +19,14 @@ internal static class VipRoles
     /// <summary>The arbiter Lease lives in the workload cluster, beside kubeadm's own objects.</summary>
     public const string LeaseNamespace = "kube-system";
 
+    /// <summary>
+    /// The VRRP advert interval every role carries (keepalived's own default, 1 s, would make a new Lease
+    /// holder wait 3.6 s before it is master). Only the Lease holder is ever eligible, so a short interval
+    /// cannot cause a split brain; it only sets how fast the holder's keepalived claims the VIP (3 adverts + skew,
+    /// 0.36 s) and costs 10 small packets a second to each peer. The agent README's "VIP arbiter" has the failover formula.
+    /// </summary>
+    public static readonly TimeSpan AdvertInterval = TimeSpan.FromMilliseconds(100);
+
     /// <summary>The CAPI Cluster key ("namespace/name") a BaremetalCluster belongs to: its owner, its label, else its own name.</summary>
     public static string CapiClusterKey(BaremetalCluster cluster)
     {

@@ -28,7 +28,7 @@ public sealed class ControlPlaneVipTests : IDisposable
         _systemd.IsActiveAsync(_options.KeepalivedUnit, Arg.Any<CancellationToken>()).Returns(_ => _keepalivedActive);
         _systemd.When(s => s.StartAsync(_options.KeepalivedUnit, Arg.Any<CancellationToken>())).Do(_ => _keepalivedActive = true);
         // Before kubeadm wrote a kubeconfig: the initializing host holds the VIP by VRRP alone.
-        _connector.TryConnect(Arg.Any<bool>()).Returns((LeaseApi?)null);
+        _connector.TryConnect(Arg.Any<bool>(), Arg.Any<string>(), Arg.Any<string>()).Returns((LeaseApi?)null);
         var (_, local) = KeepalivedConfigRendererTests.Cluster(3, ipv6: false);
         _addresses.All().Returns(local);
         _vip = new ControlPlaneVip(

@@ -99,7 +99,7 @@ public sealed class KeepalivedConfigRendererTests
     }
 
     [Theory]
-    [InlineData(0, "1")]
+    [InlineData(0, "0.1")]
     [InlineData(200, "0.2")]
     [InlineData(1500, "1.5")]
     [InlineData(3, "0.01")]

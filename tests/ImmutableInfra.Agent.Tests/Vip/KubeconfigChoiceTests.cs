@@ -30,6 +30,6 @@ public sealed class KubeconfigChoiceTests
     {
         var connector = new KubeconfigLeaseApiConnector(Options, _ => false);
 
-        Assert.Null(connector.TryConnect(initializing: true));
+        Assert.Null(connector.TryConnect(initializing: true, "kube-system", "c1-control-plane-vip"));
     }
 }

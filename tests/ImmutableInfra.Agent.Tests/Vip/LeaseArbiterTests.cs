@@ -25,7 +25,7 @@ public sealed class LeaseArbiterTests : IDisposable
         first.Connected = true;
         await _cluster.RunForAsync(TimeSpan.FromSeconds(1));
         Assert.Equal(ArbiterState.Leading, first.State);
-        Assert.Equal("cp-1", _cluster.Lease?.Spec?.HolderIdentity);
+        Assert.Equal("cp-1", _cluster.Lease?.Holder);
         // Eligible from the first instant to now: the VIP never moved.
         Assert.Equal([VrrpEligibility.Eligible], first.GateLog.Select(g => g.Eligibility));
 
@@ -68,7 +68,7 @@ public sealed class LeaseArbiterTests : IDisposable
         var hosts = new[] { _cluster.AddHost("cp-1"), _cluster.AddHost("cp-2"), _cluster.AddHost("cp-3") };
         await _cluster.RunForAsync(TimeSpan.FromSeconds(3));
         var holder = Assert.Single(hosts, h => h.State == ArbiterState.Leading);
-        var transitions = _cluster.Lease!.Spec!.LeaseTransitions;
+        var transitions = _cluster.Lease!.Transitions;
 
         var failedAt = _cluster.Time.GetTimestamp();
         holder.Fault = ApiFault.Unreachable;
@@ -84,8 +84,8 @@ public sealed class LeaseArbiterTests : IDisposable
         Assert.InRange(TimeSpan.FromTicks(promotedAt - failedAt), Options.LeaseDuration - Options.RetryPeriod, Options.LeaseDuration + (Options.RetryPeriod * 2));
         Assert.Equal(1, _cluster.MaxFullyEligibleAtOnce);
         // The fencing token moved on.
-        Assert.Equal(transitions + 1, _cluster.Lease!.Spec!.LeaseTransitions);
-        Assert.Equal((long)(transitions + 1)!, successor.Arbiter.Snapshot().LeaseTransitions);
+        Assert.Equal(transitions + 1, _cluster.Lease!.Transitions);
+        Assert.Equal(transitions + 1, successor.Arbiter.Snapshot().LeaseTransitions);
     }
 
     [Fact]
@@ -123,7 +123,7 @@ public sealed class LeaseArbiterTests : IDisposable
 
         // Its apiserver now dies as well: somebody else's may be the one that comes back, so it demotes.
         holder.Fault = ApiFault.Unreachable;
-        await _cluster.RunForAsync(Options.RetryPeriod * 2 + Options.ProbeTimeout + TimeSpan.FromMilliseconds(100));
+        await _cluster.RunForAsync(Options.RenewDeadline + Options.RetryPeriod + TimeSpan.FromMilliseconds(100));
         Assert.Equal(ArbiterState.Following, holder.State);
         Assert.Equal(VrrpEligibility.Barred, holder.Gate);
     }
@@ -162,7 +162,8 @@ public sealed class LeaseArbiterTests : IDisposable
         holder.Fault = ApiFault.NoQuorum;
         await _cluster.RunForAsync(TimeSpan.FromSeconds(4));
 
-        // Both may hold the VIP by VRRP priority only: 100 beats 50, so keepalived gives it to the Lease holder.
+        // Both eligible, the Lease holder at 100 and the fallback holder at 50: with nopreempt the new holder's
+        // keepalived waits for the fallback holder to demote, which it does once it learns the Lease moved.
         Assert.Equal(ArbiterState.Leading, other.State);
         Assert.Equal(ArbiterState.Fallback, holder.State);
         Assert.Equal(1, _cluster.MaxFullyEligibleAtOnce);
@@ -179,7 +180,7 @@ public sealed class LeaseArbiterTests : IDisposable
         var holder = _cluster.AddHost("cp-1");
         _cluster.AddHost("cp-2");
         await _cluster.RunForAsync(TimeSpan.FromSeconds(2));
-        var transitions = _cluster.Lease!.Spec!.LeaseTransitions;
+        var transitions = _cluster.Lease!.Transitions;
         holder.GateLog.Clear();
 
         var rejoined = _cluster.AddHost("cp-3");
@@ -188,7 +189,7 @@ public sealed class LeaseArbiterTests : IDisposable
         Assert.Equal(ArbiterState.Leading, holder.State);
         Assert.Empty(holder.GateLog);
         Assert.Equal([VrrpEligibility.Barred], rejoined.GateLog.Select(g => g.Eligibility));
-        Assert.Equal(transitions, _cluster.Lease!.Spec!.LeaseTransitions);
+        Assert.Equal(transitions, _cluster.Lease!.Transitions);
     }
 
     [Fact]
@@ -201,17 +202,18 @@ public sealed class LeaseArbiterTests : IDisposable
         holder.GateLog.Clear();
 
         await holder.StopAsync();
-        Assert.Null(_cluster.Lease?.Spec?.HolderIdentity);
+        Assert.Null(_cluster.Lease?.Holder);
         Assert.Empty(holder.GateLog);
-        await _cluster.RunForAsync((Options.RetryPeriod * 1.2) + TimeSpan.FromMilliseconds(150));
+        await _cluster.RunForAsync((Options.RetryPeriod * 2.5) + TimeSpan.FromMilliseconds(150));
 
         Assert.Equal(ArbiterState.Leading, successor.State);
         Assert.Equal(ArbiterState.Stopped, holder.State);
-        // Barred once the Lease named the successor, within half a retry period of its promotion.
+        // Barred a retry period after the Lease named the successor (its own step makes it eligible in that
+        // time, so its keepalived is a BACKUP that hears our priority-0 advert).
         var demotion = Assert.Single(holder.GateLog);
         Assert.Equal((VrrpEligibility.Barred, "cp-2"), (demotion.Eligibility, demotion.LeaseHolder));
         var promotedAt = successor.GateLog.Last(g => g.Eligibility == VrrpEligibility.Eligible).At;
-        Assert.InRange(TimeSpan.FromTicks(demotion.At - promotedAt), TimeSpan.Zero, (Options.RetryPeriod / 2) + TimeSpan.FromMilliseconds(10));
+        Assert.InRange(TimeSpan.FromTicks(demotion.At - promotedAt), TimeSpan.Zero, (Options.RetryPeriod * 1.5) + TimeSpan.FromMilliseconds(10));
     }
 
     [Fact]
@@ -228,7 +230,7 @@ public sealed class LeaseArbiterTests : IDisposable
         var demotion = Assert.Single(lone.GateLog);
         Assert.Equal(VrrpEligibility.Barred, demotion.Eligibility);
         Assert.InRange(TimeSpan.FromTicks(demotion.At - stoppedAt), TimeSpan.Zero, (Options.RetryPeriod * 3) + TimeSpan.FromMilliseconds(10));
-        Assert.Null(_cluster.Lease?.Spec?.HolderIdentity);
+        Assert.Null(_cluster.Lease?.Holder);
     }
 
     [Fact]
@@ -241,7 +243,7 @@ public sealed class LeaseArbiterTests : IDisposable
         await follower.StopAsync();
 
         Assert.Equal((ArbiterState.Stopped, VrrpEligibility.Barred), (follower.State, follower.Gate));
-        Assert.Equal("cp-1", _cluster.Lease?.Spec?.HolderIdentity);
+        Assert.Equal("cp-1", _cluster.Lease?.Holder);
     }
 
     [Fact]
@@ -260,11 +262,131 @@ public sealed class LeaseArbiterTests : IDisposable
     }
 
     [Fact]
+    public async Task SlowApi_AnswersUpToTheRenewDeadlineLate_RenewalsOverlap_AndTheHolderNeverStepsDown()
+    {
+        var holder = _cluster.AddHost("cp-1");
+        var other = _cluster.AddHost("cp-2");
+        await _cluster.RunForAsync(TimeSpan.FromSeconds(2));
+        Assert.Equal(ArbiterState.Leading, holder.State);
+        holder.GateLog.Clear();
+
+        holder.Latency = other.Latency = Options.RenewDeadline * 0.8;
+        await _cluster.RunForAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Equal(ArbiterState.Leading, holder.State);
+        Assert.Empty(holder.GateLog);
+        Assert.Equal(ArbiterState.Following, other.State);
+        Assert.Equal(1, _cluster.MaxFullyEligibleAtOnce);
+    }
+
+    [Fact]
+    public async Task ThrottledApi_TheHolderKeepsTheVipInFallback_AndLeadsAgainOnceARenewalIsAnswered()
+    {
+        var holder = _cluster.AddHost("cp-1");
+        var other = _cluster.AddHost("cp-2");
+        await _cluster.RunForAsync(TimeSpan.FromSeconds(2));
+        holder.GateLog.Clear();
+
+        foreach (var host in new[] { holder, other })
+        {
+            host.Fault = ApiFault.Throttled;
+            host.RetryAfter = TimeSpan.FromSeconds(1);
+        }
+
+        await _cluster.RunForAsync(TimeSpan.FromSeconds(10));
+        // Answered (429 is an answer): the apiserver lives, the Lease cannot be written; nobody else can take it.
+        Assert.Equal((ArbiterState.Fallback, VrrpEligibility.Fallback), (holder.State, holder.Gate));
+        Assert.Equal(ArbiterState.Following, other.State);
+
+        holder.Fault = other.Fault = ApiFault.None;
+        await _cluster.RunForAsync(TimeSpan.FromSeconds(1));
+        Assert.Equal(ArbiterState.Leading, holder.State);
+        // Eligible throughout, only the priority changed: the VIP never moved.
+        Assert.DoesNotContain(VrrpEligibility.Barred, holder.GateLog.Select(g => g.Eligibility));
+        Assert.Equal(1, _cluster.MaxFullyEligibleAtOnce);
+    }
+
+    [Fact]
+    public async Task Throttled_ARequestIsRetriedAfterItsRetryAfter_WhenThatIsBeforeItsDeadline()
+    {
+        var lone = _cluster.AddHost("cp-1");
+        await _cluster.RunForAsync(TimeSpan.FromSeconds(1));
+        lone.Fault = ApiFault.Throttled;
+        lone.RetryAfter = TimeSpan.FromSeconds(5);
+        var before = lone.Requests;
+
+        await _cluster.RunForAsync(TimeSpan.FromSeconds(2));
+
+        // A Retry-After past the deadline ends each request at its first answer: one request per retry period.
+        Assert.InRange(lone.Requests - before, 15, 21);
+        lone.RetryAfter = TimeSpan.FromSeconds(0.3);
+        before = lone.Requests;
+        await _cluster.RunForAsync(TimeSpan.FromSeconds(2));
+        // Within the deadline (0.8 s) each renewal is sent again at 0.3 and 0.6 s: three requests per retry period.
+        Assert.InRange(lone.Requests - before, 50, 63);
+    }
+
+    [Fact]
+    public async Task SteppedDown_DoesNotTakeItsOwnLeaseBackWithinALeaseDuration()
+    {
+        var lone = _cluster.AddHost("cp-1");
+        await _cluster.RunForAsync(TimeSpan.FromSeconds(1));
+        lone.Fault = ApiFault.Unreachable;
+        await _cluster.RunForAsync(Options.RenewDeadline + Options.RetryPeriod);
+        Assert.Equal(ArbiterState.Following, lone.State);
+        var steppedDownAt = lone.GateLog.Last(g => g.Eligibility == VrrpEligibility.Barred).At;
+
+        lone.Fault = ApiFault.None;
+        await _cluster.RunForAsync(Options.LeaseDuration * 2);
+
+        var backAt = lone.GateLog.Last(g => g.Eligibility == VrrpEligibility.Eligible).At;
+        Assert.InRange(TimeSpan.FromTicks(backAt - steppedDownAt), Options.LeaseDuration, Options.LeaseDuration + (Options.RetryPeriod * 3));
+    }
+
+    [Fact]
+    public async Task KeepalivedNotMaster_TheHolderGivesTheLeaseUp_AnotherTakesIt_AndTheHolderStaysOut()
+    {
+        var holder = _cluster.AddHost("cp-1");
+        await _cluster.RunForAsync(TimeSpan.FromSeconds(1));
+        var other = _cluster.AddHost("cp-2");
+        await _cluster.RunForAsync(TimeSpan.FromSeconds(1));
+        Assert.Equal(ArbiterState.Leading, holder.State);
+
+        var lostAt = _cluster.Time.GetTimestamp();
+        holder.HoldsVip = false;
+        var limit = LeaseArbiter.NotMasterLimit(TimeSpan.FromMilliseconds(100), Options);
+        await _cluster.RunForAsync(limit + (Options.RetryPeriod * 4));
+
+        var gaveUpAt = holder.GateLog.Last(g => g.Eligibility == VrrpEligibility.Barred).At;
+        Assert.InRange(TimeSpan.FromTicks(gaveUpAt - lostAt), limit, limit + (Options.RetryPeriod * 2));
+        Assert.Equal(ArbiterState.Leading, other.State);
+        Assert.Equal("cp-2", _cluster.Lease?.Holder);
+
+        other.Fault = ApiFault.Unreachable;
+        await _cluster.RunForAsync(Options.LeaseDuration * 1.5);
+        // The other host's Lease expired, but the host that gave it up keeps out for two Lease durations.
+        Assert.Equal(ArbiterState.Following, holder.State);
+        Assert.Equal(1, _cluster.MaxFullyEligibleAtOnce);
+    }
+
+    [Fact]
+    public async Task EveryStep_RenewsTheSignOfLife()
+    {
+        var holder = _cluster.AddHost("cp-1");
+        var follower = _cluster.AddHost("cp-2");
+        await _cluster.RunForAsync(TimeSpan.FromSeconds(3));
+
+        Assert.All(new[] { holder, follower }, h => Assert.InRange(TimeSpan.FromTicks(_cluster.Time.GetTimestamp() - h.AliveRefreshedAt), TimeSpan.Zero, Options.RetryPeriod * 1.3));
+    }
+
+    [Fact]
     public void Options_RejectTimingsThatLeaveNoRoomToStepDown()
     {
+        // Less than two retry periods between the step-down and the first possible takeover.
         Assert.Throws<ArgumentException>(() => new VipOptions { LeaseDuration = TimeSpan.FromSeconds(1), RenewDeadline = TimeSpan.FromSeconds(0.9) }.Validate());
-        Assert.Throws<ArgumentException>(() => new VipOptions { RetryPeriod = TimeSpan.FromSeconds(1) }.Validate());
-        Assert.Throws<ArgumentException>(() => new VipOptions { RetryPeriod = TimeSpan.FromSeconds(0.4), RenewDeadline = TimeSpan.FromSeconds(0.9), LeaseDuration = TimeSpan.FromSeconds(1.5) }.Validate());
+        // Fewer than four renewals per renew deadline.
+        Assert.Throws<ArgumentException>(() => new VipOptions { RetryPeriod = TimeSpan.FromSeconds(0.3) }.Validate());
+        Assert.Throws<ArgumentException>(() => new VipOptions { RetryPeriod = TimeSpan.Zero }.Validate());
         new VipOptions().Validate();
     }
 }

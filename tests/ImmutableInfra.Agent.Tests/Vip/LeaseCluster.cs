@@ -1,7 +1,4 @@
-using System.Net;
 using ImmutableInfra.Agent.Vip;
-using ImmutableInfra.Kubernetes.Client;
-using ImmutableInfra.Kubernetes.Objects;
 using ImmutableInfra.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 using NSubstitute;
@@ -16,20 +13,26 @@ internal enum ApiFault
     /// <summary>The local apiserver is dead: every call fails to connect.</summary>
     Unreachable,
 
-    /// <summary>The apiserver answers but etcd has no quorum: reads and writes fail with 503, cached lists answer.</summary>
+    /// <summary>The apiserver answers but etcd has no quorum: every Lease call is answered 503.</summary>
     NoQuorum,
+
+    /// <summary>Priority and fairness sheds the host's requests: every call is answered 429 with <see cref="SimulatedHost.RetryAfter"/>.</summary>
+    Throttled,
 }
 
+/// <summary>The Lease as the shared store holds it.</summary>
+internal sealed record StoredLease(string? Holder, int Transitions, long Version, DateTimeOffset RenewTime);
+
 /// <summary>
-/// Control-plane hosts whose arbiters share one Lease store on a fake clock. Each host's Lease client is an
-/// NSubstitute fake over the store with a per-host fault switch; gates record every eligibility written.
+/// Control-plane hosts whose arbiters share one Lease store on a fake clock. Each host's <see cref="ILeaseStore"/>
+/// applies the store's rules (conditional writes, a failed condition answered as a conflict) behind a per-host
+/// fault switch and latency; gates record every eligibility written.
 /// </summary>
 internal sealed class LeaseCluster : IDisposable
 {
     public const string Namespace = "kube-system";
     public const string Name = "c1-control-plane-vip";
 
-    private readonly Dictionary<string, Lease> _store = [];
     private readonly List<SimulatedHost> _hosts = [];
     private long _version = 100;
 
@@ -39,7 +42,7 @@ internal sealed class LeaseCluster : IDisposable
 
     public int MaxFullyEligibleAtOnce { get; private set; }
 
-    public Lease? Lease => _store.TryGetValue(Name, out var lease) ? Clone(lease) : null;
+    public StoredLease? Lease { get; private set; }
 
     public SimulatedHost AddHost(string name, bool initializing = false, bool connected = true)
     {
@@ -55,6 +58,8 @@ internal sealed class LeaseCluster : IDisposable
         for (var elapsed = TimeSpan.Zero; elapsed < span; elapsed += increment)
         {
             Time.Advance(increment);
+            // Let requests whose latency ended complete before the steps look at what they learnt.
+            await Task.Yield();
             foreach (var host in _hosts.Where(h => h.Running && Time.GetTimestamp() >= h.NextStepAt).ToList())
             {
                 await host.StepAsync();
@@ -71,77 +76,71 @@ internal sealed class LeaseCluster : IDisposable
         }
     }
 
-    internal IResourceClient<Lease> ClientFor(SimulatedHost host)
+    internal LeaseRecord? Read() => Lease is { } lease ? Record(lease) : null;
+
+    internal LeaseRecord Write(SimulatedHost host, Func<StoredLease?, StoredLease?> change)
     {
-        var client = Substitute.For<IResourceClient<Lease>>();
-        client.GetAsync(Namespace, Name, Arg.Any<CancellationToken>()).Returns(_ =>
-        {
-            Check(host, needsEtcd: true);
-            return _store.TryGetValue(Name, out var lease) ? Clone(lease) : throw new KubeNotFoundException("leases \"" + Name + "\" not found");
-        });
-        client.ListAsync(Namespace, Arg.Any<ListOptions?>(), Arg.Any<CancellationToken>()).Returns(call =>
-        {
-            // resourceVersion=0 comes from the watch cache, which answers without quorum.
-            var cached = call.ArgAt<ListOptions?>(1)?.ResourceVersion == "0";
-            Check(host, needsEtcd: !cached);
-            return new KubeList<Lease>(_store.Values.Select(Clone).ToList(), new ListMeta());
-        });
-        client.CreateAsync(Arg.Any<Lease>(), Arg.Any<CancellationToken>()).Returns(call =>
-        {
-            Check(host, needsEtcd: true);
-            var lease = Clone(call.Arg<Lease>());
-            if (_store.ContainsKey(Name))
-            {
-                throw new KubeAlreadyExistsException("exists");
-            }
-
-            lease.Metadata.ResourceVersion = (++_version).ToString(System.Globalization.CultureInfo.InvariantCulture);
-            _store[Name] = lease;
-            host.Writes.Add(Clone(lease));
-            return Clone(lease);
-        });
-        client.UpdateAsync(Arg.Any<Lease>(), Arg.Any<CancellationToken>()).Returns(call =>
-        {
-            Check(host, needsEtcd: true);
-            var lease = Clone(call.Arg<Lease>());
-            if (!_store.TryGetValue(Name, out var current) || current.Metadata.ResourceVersion != lease.Metadata.ResourceVersion)
-            {
-                throw new KubeConflictException("stale");
-            }
-
-            lease.Metadata.ResourceVersion = (++_version).ToString(System.Globalization.CultureInfo.InvariantCulture);
-            _store[Name] = lease;
-            host.Writes.Add(Clone(lease));
-            return Clone(lease);
-        });
-        return client;
+        var next = change(Lease) ?? throw new LeaseConflictException(Lease is null ? 404 : 422, "precondition failed");
+        Lease = next with { Version = ++_version };
+        host.Writes.Add(Lease);
+        return Record(Lease);
     }
 
-    private static void Check(SimulatedHost host, bool needsEtcd)
-    {
-        if (host.Fault == ApiFault.Unreachable)
-        {
-            throw new KubeConnectionException("connection refused");
-        }
+    private static LeaseRecord Record(StoredLease lease) => new(lease.Holder, lease.Transitions, lease.Version.ToString(System.Globalization.CultureInfo.InvariantCulture));
+}
 
-        if (host.Fault == ApiFault.NoQuorum && needsEtcd)
-        {
-            throw new KubeApiException(new KubeStatus { Message = "etcdserver: request timed out" }, HttpStatusCode.ServiceUnavailable);
-        }
+/// <summary>One host's view of the shared store, through its apiserver's fault and latency.</summary>
+internal sealed class SimulatedLeaseStore(LeaseCluster cluster, SimulatedHost host) : ILeaseStore
+{
+    public async Task<LeaseRecord?> GetAsync(CancellationToken cancellationToken)
+    {
+        await AnswerAsync(cancellationToken);
+        return cluster.Read();
     }
 
-    private static Lease Clone(Lease lease) => new()
+    public async Task<LeaseRecord> CreateAsync(string holder, TimeSpan duration, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        Metadata = new ObjectMeta { Name = lease.Metadata.Name, Namespace = lease.Metadata.Namespace, ResourceVersion = lease.Metadata.ResourceVersion },
-        Spec = lease.Spec is null ? null : new LeaseSpec
+        await AnswerAsync(cancellationToken);
+        return cluster.Lease is null ? cluster.Write(host, _ => new StoredLease(holder, 0, 0, now)) : throw new LeaseConflictException(409, "exists");
+    }
+
+    public async Task<LeaseRecord> AcquireAsync(LeaseRecord observed, string holder, int transitions, TimeSpan duration, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await AnswerAsync(cancellationToken);
+        return cluster.Write(host, l => l is not null && l.Version.ToString(System.Globalization.CultureInfo.InvariantCulture) == observed.ResourceVersion
+            ? new StoredLease(holder, transitions, 0, now) : null);
+    }
+
+    public async Task<LeaseRecord> RenewAsync(string holder, int transitions, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await AnswerAsync(cancellationToken);
+        return cluster.Write(host, l => l is not null && l.Holder == holder && l.Transitions == transitions ? l with { RenewTime = now } : null);
+    }
+
+    public async Task<LeaseRecord> ReleaseAsync(string holder, int transitions, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await AnswerAsync(cancellationToken);
+        return cluster.Write(host, l => l is not null && l.Holder == holder && l.Transitions == transitions ? l with { Holder = null, RenewTime = now } : null);
+    }
+
+    private async Task AnswerAsync(CancellationToken cancellationToken)
+    {
+        host.Requests++;
+        if (host.Latency > TimeSpan.Zero)
         {
-            HolderIdentity = lease.Spec.HolderIdentity,
-            LeaseDurationSeconds = lease.Spec.LeaseDurationSeconds,
-            AcquireTime = lease.Spec.AcquireTime,
-            RenewTime = lease.Spec.RenewTime,
-            LeaseTransitions = lease.Spec.LeaseTransitions,
-        },
-    };
+            await Task.Delay(host.Latency, cluster.Time, cancellationToken);
+        }
+
+        switch (host.Fault)
+        {
+            case ApiFault.Unreachable:
+                throw new LeaseApiException(null, "connection refused");
+            case ApiFault.NoQuorum:
+                throw new LeaseApiException(503, "etcdserver: request timed out");
+            case ApiFault.Throttled:
+                throw new LeaseApiException(429, "too many requests", host.RetryAfter);
+        }
+    }
 }
 
 /// <summary>One control-plane host: its arbiter, the eligibility it last wrote, its apiserver's fault.</summary>
@@ -158,12 +157,14 @@ internal sealed class SimulatedHost
         gate.When(g => g.Set(Arg.Any<VrrpEligibility>())).Do(call =>
         {
             Gate = call.Arg<VrrpEligibility>();
-            GateLog.Add((cluster.Time.GetTimestamp(), Gate.Value, cluster.Lease?.Spec?.HolderIdentity));
+            GateLog.Add((cluster.Time.GetTimestamp(), Gate.Value, cluster.Lease?.Holder));
         });
+        gate.When(g => g.Refresh(Arg.Any<TimeSpan>())).Do(_ => AliveRefreshedAt = cluster.Time.GetTimestamp());
         var connector = Substitute.For<ILeaseApiConnector>();
-        connector.TryConnect(Arg.Any<bool>()).Returns(_ => Connected ? new LeaseApi(cluster.ClientFor(this)) : null);
+        connector.TryConnect(Arg.Any<bool>(), Arg.Any<string>(), Arg.Any<string>()).Returns(_ => Connected ? new LeaseApi(new SimulatedLeaseStore(cluster, this)) : null);
         Connector = connector;
-        Arbiter = new LeaseArbiter(name, LeaseCluster.Namespace, LeaseCluster.Name, initializing, cluster.Options, connector, gate, cluster.Time, NullLogger.Instance);
+        Arbiter = new LeaseArbiter(name, LeaseCluster.Namespace, LeaseCluster.Name, initializing, TimeSpan.FromMilliseconds(100), cluster.Options, connector, gate,
+            () => HoldsVip ?? Gate is VrrpEligibility.Eligible or VrrpEligibility.Fallback, cluster.Time, NullLogger.Instance);
     }
 
     public string Name { get; }
@@ -177,6 +178,18 @@ internal sealed class SimulatedHost
 
     public ApiFault Fault { get; set; }
 
+    /// <summary>Added to every answer of this host's apiserver.</summary>
+    public TimeSpan Latency { get; set; }
+
+    public TimeSpan? RetryAfter { get; set; }
+
+    /// <summary>Whether keepalived is master; null: exactly when eligible (VRRP follows the gate at once).</summary>
+    public bool? HoldsVip { get; set; }
+
+    public int Requests { get; set; }
+
+    public long AliveRefreshedAt { get; private set; }
+
     /// <summary>False once crashed (no more steps, no release) or stopped.</summary>
     public bool Running { get; set; } = true;
 
@@ -185,7 +198,7 @@ internal sealed class SimulatedHost
     /// <summary>Every eligibility written, with the Lease holder in the store at that instant.</summary>
     public List<(long At, VrrpEligibility Eligibility, string? LeaseHolder)> GateLog { get; } = [];
 
-    public List<Lease> Writes { get; } = [];
+    public List<StoredLease> Writes { get; } = [];
 
     public long NextStepAt { get; private set; }
 

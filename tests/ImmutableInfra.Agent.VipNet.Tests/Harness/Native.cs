@@ -6,6 +6,7 @@ namespace ImmutableInfra.Agent.VipNet.Harness;
 internal static partial class Native
 {
     public const int CloneNewNet = 0x40000000;
+    public const int SigHup = 1;
     public const int SigKill = 9;
     public const int SigTerm = 15;
 

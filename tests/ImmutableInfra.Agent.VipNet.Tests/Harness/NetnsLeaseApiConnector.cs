@@ -1,20 +1,18 @@
 using System.Net.Sockets;
 using ImmutableInfra.Agent.Vip;
-using ImmutableInfra.Kubernetes.Client;
-using ImmutableInfra.Kubernetes.Config;
-using ImmutableInfra.Kubernetes.Objects;
+using k8s;
 
 namespace ImmutableInfra.Agent.VipNet.Harness;
 
-/// <summary>The arbiter's Lease client for one simulated host: every TCP connection is opened inside that host's namespace.</summary>
-internal sealed class NetnsLeaseApiConnector(KubeConnectionSettings settings, NetnsThread netns, VipOptions options) : ILeaseApiConnector
+/// <summary>The arbiter's Lease client for one simulated host, as the real connector builds it, with every TCP connection opened inside that host's namespace.</summary>
+internal sealed class NetnsLeaseApiConnector(Uri api, NetnsThread netns, VipOptions options) : ILeaseApiConnector
 {
-    public LeaseApi? TryConnect(bool initializing)
+    public LeaseApi? TryConnect(bool initializing, string leaseNamespace, string leaseName)
     {
-        var handler = new SocketsHttpHandler
+        var configuration = new KubernetesClientConfiguration
         {
-            ConnectTimeout = options.RenewDeadline,
-            ConnectCallback = async (context, cancellationToken) =>
+            Host = api.ToString(),
+            FirstMessageHandlerSetup = handler => handler.ConnectCallback = async (context, cancellationToken) =>
             {
                 var socket = await netns.CreateTcpSocketAsync(AddressFamily.InterNetwork).ConfigureAwait(false);
                 try
@@ -29,8 +27,6 @@ internal sealed class NetnsLeaseApiConnector(KubeConnectionSettings settings, Ne
                 }
             },
         };
-        // As the real connector: a client of its own, one attempt per request, bounded by the renew deadline.
-        var client = new KubeClient(settings, new KubeClientOptions { MaxAttempts = 1, RequestTimeout = options.RenewDeadline }, handler: handler);
-        return new LeaseApi(client.Resource(KubeResources.Leases), client);
+        return KubeconfigLeaseApiConnector.Open(configuration, options, leaseNamespace, leaseName);
     }
 }

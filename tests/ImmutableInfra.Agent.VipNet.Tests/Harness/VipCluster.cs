@@ -5,7 +5,6 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using Google.Protobuf.WellKnownTypes;
-using ImmutableInfra.Kubernetes.Config;
 using ImmutableInfra.Agent.Vip;
 using ImmutableInfra.Contract.V1;
 using Microsoft.Extensions.Logging;
@@ -34,6 +33,7 @@ internal sealed class VipCluster : IAsyncDisposable
     private readonly string _leaseName;
     private readonly EventRecorder _events;
     private NetnsThread? _client;
+    private VipRole? _role;
     private Task? _sampler;
 
     public VipCluster(VipLab lab, int index, bool arbitrated, TimeSpan advert)
@@ -47,14 +47,8 @@ internal sealed class VipCluster : IAsyncDisposable
         _events = new EventRecorder(_clock);
     }
 
-    /// <summary>Lease timings of the arbitrated runs: hard-kill failover is about LeaseDuration + RetryPeriod + the VRRP master-down time.</summary>
-    public static VipOptions ArbiterOptions { get; } = new()
-    {
-        LeaseDuration = TimeSpan.FromSeconds(1.2),
-        RenewDeadline = TimeSpan.FromSeconds(0.6),
-        RetryPeriod = TimeSpan.FromSeconds(0.1),
-        ProbeTimeout = TimeSpan.FromSeconds(0.2),
-    };
+    /// <summary>The arbiter's shipped timings (VipOptions' defaults): what users get.</summary>
+    public static VipOptions ArbiterOptions { get; } = new();
 
     public bool Arbitrated { get; }
 
@@ -63,6 +57,8 @@ internal sealed class VipCluster : IAsyncDisposable
     public TimeSpan Now => _clock.Elapsed;
 
     public IReadOnlyList<Sample> Samples => [.. _samples];
+
+    public IReadOnlyList<VipNode> Nodes => _nodes;
 
     public int Vrid => 100 + _index;
 
@@ -137,6 +133,7 @@ internal sealed class VipCluster : IAsyncDisposable
         var node = _nodes[host];
         var at = Now;
         node.Dead = true;
+        node.DiedAt = DateTime.Now;
         node.KillKeepalived(Native.SigKill);
         await node.AbandonArbiterAsync().ConfigureAwait(false);
         await Shell.RunAsync($"ip -n {node.Netns} link set eth0 down").ConfigureAwait(false);
@@ -149,6 +146,27 @@ internal sealed class VipCluster : IAsyncDisposable
         var at = Now;
         await Shell.RunAsync($"ip -n {_nodes[host].Netns} route add unreachable {_lab.ApiAddress}/32").ConfigureAwait(false);
         return at;
+    }
+
+    public async Task RestoreApiAsync(int host) =>
+        await Shell.RunAsync($"ip -n {_nodes[host].Netns} route del unreachable {_lab.ApiAddress}/32").ConfigureAwait(false);
+
+    /// <summary>Waits until one host other than <paramref name="old"/> has held the VIP alone for <paramref name="stable"/>.</summary>
+    public async Task<int> WaitForNewHolderAsync(int old, TimeSpan stable, TimeSpan timeout)
+    {
+        var deadline = Now + timeout;
+        while (Now < deadline)
+        {
+            var holder = await WaitForSingleHolderAsync(stable, deadline - Now).ConfigureAwait(false);
+            if (holder != old)
+            {
+                return holder;
+            }
+
+            await Task.Delay(50).ConfigureAwait(false);
+        }
+
+        throw new TimeoutException($"the VIP did not leave host {old} within {timeout}; {Describe()}");
     }
 
     /// <summary>Hosts stop hearing each other (bridge port isolation: VRRP lost) while each still reaches the API server.</summary>
@@ -169,9 +187,125 @@ internal sealed class VipCluster : IAsyncDisposable
         return at;
     }
 
+    /// <summary>Every API request (every host's) waits this long before it is served.</summary>
+    public TimeSpan SetApiLatency(TimeSpan latency)
+    {
+        _lab.Server.Latency = latency;
+        return Now;
+    }
+
+    /// <summary>This fraction of API requests is answered 429 with Retry-After: 1.</summary>
+    public TimeSpan SetApiThrottling(double fraction)
+    {
+        _lab.Server.ThrottledFraction = fraction;
+        return Now;
+    }
+
+    /// <summary>The host's agent stops (no step, no gate write, no sign of life); its keepalived runs on.</summary>
+    public TimeSpan FreezeArbiter(int host)
+    {
+        _nodes[host].Freeze();
+        return Now;
+    }
+
+    public void ThawArbiter(int host) => _nodes[host].Thaw();
+
+    /// <summary>The host's link goes down and up every <paramref name="period"/> for <paramref name="span"/>, then stays up.</summary>
+    public async Task<TimeSpan> FlapLinkAsync(int host, TimeSpan period, TimeSpan span)
+    {
+        var at = Now;
+        var up = true;
+        while (Now - at < span)
+        {
+            up = !up;
+            await Shell.RunAsync($"ip -n {_nodes[host].Netns} link set eth0 {(up ? "up" : "down")}").ConfigureAwait(false);
+            await Task.Delay(period).ConfigureAwait(false);
+        }
+
+        if (!up)
+        {
+            await Shell.RunAsync($"ip -n {_nodes[host].Netns} link set eth0 up").ConfigureAwait(false);
+        }
+
+        return at;
+    }
+
+    /// <summary>The host's wall clock jumps (the arbiter's TimeProvider); its monotonic clock does not.</summary>
+    public TimeSpan JumpWallClock(int host, TimeSpan by)
+    {
+        _nodes[host].Time.Offset += by;
+        return Now;
+    }
+
+    /// <summary>keepalived reloads its configuration (SIGHUP), as on every config change.</summary>
+    public TimeSpan ReloadKeepalived(int host)
+    {
+        _nodes[host].SignalKeepalived(Native.SigHup);
+        return Now;
+    }
+
+    /// <summary>Every host reboots at once: keepalived and the agent killed, the VIP gone from eth0, both started again.</summary>
+    public async Task<TimeSpan> RebootAllAsync()
+    {
+        var at = Now;
+        await Task.WhenAll(_nodes.Select(n => n.AbandonArbiterAsync())).ConfigureAwait(false);
+        foreach (var node in _nodes)
+        {
+            node.KillKeepalived(Native.SigKill);
+            node.Arbiter?.Dispose();
+        }
+
+        await Shell.RunAsync(string.Join('\n', _nodes.Select(n => $"ip -n {n.Netns} addr del {Vip}/24 dev eth0 2>/dev/null || true")), check: false).ConfigureAwait(false);
+        foreach (var node in _nodes)
+        {
+            node.Arbiter = CreateArbiter(node);
+            node.StartKeepalived();
+            node.StartArbiter();
+        }
+
+        return at;
+    }
+
+    /// <summary>Hosts hear each other again after <see cref="CutVrrpAsync"/>.</summary>
+    public async Task<TimeSpan> HealVrrpAsync()
+    {
+        var at = Now;
+        await Shell.RunAsync(string.Join('\n', _nodes.Select(n => $"bridge link set dev {Name("h" + n.Index)} isolated off"))).ConfigureAwait(false);
+        return at;
+    }
+
+    /// <summary>
+    /// Time with the VIP on two or more live hosts from `ip monitor`'s microsecond timestamps of every add and
+    /// removal (the 20 ms samples could miss a few milliseconds of overlap). ip stamps an event when it reads it:
+    /// exact on an idle machine, reordered across namespaces when a monitor is scheduled late.
+    /// </summary>
+    public TimeSpan MonitorOverlap()
+    {
+        var events = _nodes.SelectMany(n => n.AddressEvents.Select(e => (e.At, e.Added, Node: n.Index))).OrderBy(e => e.At).ToList();
+        var holding = new bool[Hosts];
+        var overlap = TimeSpan.Zero;
+        DateTime? since = null;
+        foreach (var (at, added, node) in events)
+        {
+            holding[node] = added;
+            var count = Enumerable.Range(0, Hosts).Count(i => holding[i] && !(_nodes[i].DiedAt is { } died && at >= died));
+            if (count >= 2 && since is null)
+            {
+                since = at;
+            }
+            else if (count < 2 && since is { } start)
+            {
+                overlap += at - start;
+                since = null;
+            }
+        }
+
+        return overlap + (since is { } open ? DateTime.Now - open : TimeSpan.Zero);
+    }
+
     public static async Task RunForAsync(TimeSpan span) => await Task.Delay(span).ConfigureAwait(false);
 
-    public FaultOutcome Outcome(TimeSpan faultAt, int oldHolder) => FaultOutcome.From(Samples, faultAt, oldHolder);
+    public FaultOutcome Outcome(TimeSpan faultAt, int oldHolder) => FaultOutcome.From(Samples, faultAt, oldHolder, Arbitrated ? MonitorOverlap() : null);
 
     /// <summary>The holder timeline; verbose adds the arbiters' events and keepalived's last lines (for failures).</summary>
     public string Describe(bool verbose = true)
@@ -188,10 +322,12 @@ internal sealed class VipCluster : IAsyncDisposable
             }
         }
 
-        var states = string.Join(", ", _nodes.Select(n => $"n{n.Index}={n.Arbiter?.Snapshot().State.ToString() ?? "plain"}"));
+        var states = string.Join(", ", _nodes.Select(n => $"n{n.Index}={n.Arbiter?.Snapshot().State.ToString() ?? "plain"}"))
+            + $"; API requests {_lab.Server.Requests}, throttled {_lab.Server.Throttled}";
         return $"{(Arbitrated ? "arbitrated" : "plain keepalived")}, {samples.Count} samples, holder changes (bit i = host i):{changes}; {states}"
             + (verbose
                 ? "\narbiter events:\n" + string.Join('\n', _events.Lines.TakeLast(60))
+                    + "\nVIP add/remove (ip monitor):\n" + string.Join('\n', _nodes.SelectMany(n => n.AddressEvents.Select(e => (e.At, Line: $"n{n.Index} {(e.Added ? "add" : "del")}"))).OrderBy(e => e.At).Select(e => $"{e.At:HH:mm:ss.ffffff} {e.Line}"))
                     + "\nlast keepalived lines:\n" + string.Join('\n', _nodes.SelectMany(n => n.Log.TakeLast(15).Select(l => $"n{n.Index}: {l}")))
                 : string.Empty);
     }
@@ -237,23 +373,30 @@ internal sealed class VipCluster : IAsyncDisposable
 
         var config = KeepalivedConfigRenderer.Render(role, [new LocalAddress("eth0", node.Address, 24)], node.TrackFile);
         await File.WriteAllTextAsync(node.ConfigFile, config.Text).ConfigureAwait(false);
+        _role = role;
         if (Arbitrated)
         {
             // The arbiter writes the track file (barred) before keepalived reads it.
-            var connector = new NetnsLeaseApiConnector(new KubeConnectionSettings { Server = _lab.Server.Url }, node.Thread, ArbiterOptions);
-            node.Arbiter = new LeaseArbiter(node.Netns, role.LeaseNamespace, role.LeaseName, initializing: false, ArbiterOptions, connector,
-                new TrackFileVrrpGate(node.TrackFile), TimeProvider.System, _events.For("n" + node.Index));
+            node.Arbiter = CreateArbiter(node);
         }
         else
         {
             await File.WriteAllTextAsync(node.TrackFile, "0\n").ConfigureAwait(false);
+            // Plain keepalived has no arbiter: its sign of life never ends.
+            await File.WriteAllTextAsync(TrackFileVrrpGate.AlivePathOf(node.TrackFile), long.MaxValue.ToString(CultureInfo.InvariantCulture) + "\n").ConfigureAwait(false);
         }
 
         node.Died = e => _events.For("n" + node.Index).LogError(e, "arbiter loop died");
         await node.StartResponderAsync().ConfigureAwait(false);
+        node.StartAddressMonitor(Vip);
         node.StartKeepalived();
         node.StartArbiter();
     }
+
+    private LeaseArbiter CreateArbiter(VipNode node) =>
+        new(node.Netns, _role!.LeaseNamespace, _role.LeaseName, initializing: false, _advert, ArbiterOptions,
+            new NetnsLeaseApiConnector(_lab.Server.Url, node.Thread!, ArbiterOptions), new TrackFileVrrpGate(node.TrackFile), () => node.HoldsVip, node.Time,
+            _events.For("n" + node.Index));
 
     private async Task SampleAsync(CancellationToken cancellationToken)
     {
@@ -267,9 +410,11 @@ internal sealed class VipCluster : IAsyncDisposable
             for (var h = 0; h < holding.Length; h++)
             {
                 mask |= holding[h] ? 1 << h : 0;
+                _nodes[h].HoldsVip = holding[h];
             }
 
-            _samples.Enqueue(new Sample(at, mask, await reach.ConfigureAwait(false)));
+            var leaseHolder = _lab.Server.HolderOf("kube-system", _leaseName);
+            _samples.Enqueue(new Sample(at, mask, await reach.ConfigureAwait(false), _nodes.FindIndex(n => n.Netns == leaseHolder)));
             try
             {
                 await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false);

@@ -1,10 +1,11 @@
 using System.Net;
-using ImmutableInfra.KubeApiServer;
+using ImmutableInfra.Agent.Vip;
+using k8s;
 
 namespace ImmutableInfra.Agent.VipNet.Harness;
 
 /// <summary>
-/// A bridge in the host namespace holding 198.18.N.254/24, with the in-memory API server bound there, so every
+/// A bridge in the host namespace holding 198.18.N.254/24, with the lab's Lease API (<see cref="LeaseEndpoint"/>) bound there, so every
 /// namespace on the bridge reaches it over its own link. Names carry a random prefix so parallel runs never
 /// collide; <see cref="DisposeAsync"/> removes the bridge whatever happened.
 /// </summary>
@@ -12,7 +13,7 @@ internal sealed class VipLab : IAsyncDisposable
 {
     private int _clusters;
 
-    private VipLab(string prefix, int subnet, InMemoryKubeApiServer server)
+    private VipLab(string prefix, int subnet, LeaseEndpoint server)
     {
         Prefix = prefix;
         Subnet = subnet;
@@ -28,7 +29,7 @@ internal sealed class VipLab : IAsyncDisposable
 
     public IPAddress ApiAddress => IPAddress.Parse($"198.18.{Subnet}.254");
 
-    public InMemoryKubeApiServer Server { get; }
+    public LeaseEndpoint Server { get; }
 
     public static async Task<VipLab> StartAsync()
     {
@@ -43,7 +44,18 @@ internal sealed class VipLab : IAsyncDisposable
             .ConfigureAwait(false);
         try
         {
-            var server = await InMemoryKubeApiServer.StartAsync(new InMemoryKubeApiServerOptions { Address = IPAddress.Parse($"198.18.{subnet}.254") }).ConfigureAwait(false);
+            var server = await LeaseEndpoint.StartAsync(IPAddress.Parse($"198.18.{subnet}.254")).ConfigureAwait(false);
+            // The JIT's first pass over KubernetesClient takes longer than a renew deadline on a loaded machine;
+            // the agent is NativeAOT and has no such first time, so the lab pays it once before any scenario.
+            using (var warm = KubeconfigLeaseApiConnector.Open(new KubernetesClientConfiguration { Host = server.Url.ToString() }, new VipOptions { LeaseDuration = TimeSpan.FromSeconds(30) }, "kube-system", "warm-up"))
+            {
+                var lease = await warm.Leases.CreateAsync("warm-up", TimeSpan.FromSeconds(1), DateTimeOffset.UtcNow, CancellationToken.None).ConfigureAwait(false);
+                await warm.Leases.AcquireAsync(lease, "warm-up", 1, TimeSpan.FromSeconds(1), DateTimeOffset.UtcNow, CancellationToken.None).ConfigureAwait(false);
+                await warm.Leases.RenewAsync("warm-up", 1, DateTimeOffset.UtcNow, CancellationToken.None).ConfigureAwait(false);
+                await warm.Leases.ReleaseAsync("warm-up", 1, DateTimeOffset.UtcNow, CancellationToken.None).ConfigureAwait(false);
+                await warm.Leases.GetAsync(CancellationToken.None).ConfigureAwait(false);
+            }
+
             return new VipLab(prefix, subnet, server);
         }
         catch
@@ -56,6 +68,8 @@ internal sealed class VipLab : IAsyncDisposable
     /// <summary>Three control-plane namespaces and a client namespace, with keepalived and (when <paramref name="arbitrated"/>) the arbiter.</summary>
     public async Task<VipCluster> StartClusterAsync(bool arbitrated, TimeSpan advertInterval)
     {
+        Server.Latency = TimeSpan.Zero;
+        Server.ThrottledFraction = 0;
         // Five addresses per cluster (three hosts, client, VIP) in the /24: indices repeat only after 50 clusters, long after disposal.
         var index = Interlocked.Increment(ref _clusters) % 50;
         var cluster = new VipCluster(this, index, arbitrated, advertInterval);

@@ -16,6 +16,8 @@ internal sealed class VipNode(int index, string netns, IPAddress address) : IDis
     private CancellationTokenSource? _arbiterStop;
     private Task? _arbiterRun;
     private Socket? _responder;
+    private Process? _monitor;
+    private volatile TaskCompletionSource? _frozen;
 
     public int Index { get; } = index;
 
@@ -30,6 +32,9 @@ internal sealed class VipNode(int index, string netns, IPAddress address) : IDis
     /// <summary>Crashed: holds nothing, whatever its (downed) interface still carries.</summary>
     public bool Dead { get; set; }
 
+    /// <summary>When it crashed, on the clock `ip monitor` stamps with.</summary>
+    public DateTime? DiedAt { get; set; }
+
     public string ConfigFile => Path.Combine(_dir, "keepalived.conf");
 
     public string TrackFile => Path.Combine(_dir, "vip-eligibility");
@@ -37,6 +42,35 @@ internal sealed class VipNode(int index, string netns, IPAddress address) : IDis
     public ConcurrentQueue<string> Log { get; } = new();
 
     public Action<Exception>? Died { get; set; }
+
+    /// <summary>Whether eth0 carried the VIP at the newest sample: the arbiter's view of "my keepalived is master".</summary>
+    public bool HoldsVip { get; set; }
+
+    /// <summary>The wall clock the arbiter sees (its monotonic clock is the real one).</summary>
+    public ShiftedTime Time { get; } = new();
+
+    /// <summary>The VIP's appearances (true) and removals (false) on eth0, timestamped by `ip monitor` as it reads them.</summary>
+    public ConcurrentQueue<(DateTime At, bool Added)> AddressEvents { get; } = new();
+
+    /// <summary>Starts `ip -ts monitor address` in the namespace: microsecond timestamps of every change of the VIP on eth0.</summary>
+    public void StartAddressMonitor(IPAddress vip)
+    {
+        // Line-buffered: on a pipe ip would hold events back until its buffer fills.
+        var psi = new ProcessStartInfo("stdbuf", ["-oL", "ip", "-n", Netns, "-ts", "monitor", "address", "dev", "eth0"]) { RedirectStandardOutput = true };
+        _monitor = Process.Start(psi) ?? throw new InvalidOperationException("ip monitor did not start");
+        var needle = " inet " + vip + "/";
+        _monitor.OutputDataReceived += (_, e) =>
+        {
+            // "[2026-12-04T19:17:51.203021] [Deleted ]3: eth0    inet 198.18.x.y/24 ..."
+            // ip monitor reports lo too (the VIP's /32 there, re-added at every reload): eth0 only.
+            if (e.Data is { } line && line.StartsWith('[') && line.Contains(needle, StringComparison.Ordinal) && line.Contains(": eth0 ", StringComparison.Ordinal)
+                && DateTime.TryParse(line.AsSpan(1, line.IndexOf(']', StringComparison.Ordinal) - 1), CultureInfo.InvariantCulture, DateTimeStyles.AssumeLocal, out var at))
+            {
+                AddressEvents.Enqueue((at, !line.Contains("] Deleted ", StringComparison.Ordinal)));
+            }
+        };
+        _monitor.BeginOutputReadLine();
+    }
 
     /// <summary>Answers every TCP connection on :7000 with this host's index, so the client can tell who holds the VIP.</summary>
     public async Task StartResponderAsync()
@@ -105,7 +139,18 @@ internal sealed class VipNode(int index, string netns, IPAddress address) : IDis
             {
                 try
                 {
-                    await arbiter.RunAsync(stop).ConfigureAwait(false);
+                    // LeaseArbiter.RunAsync's loop, with a freeze point: a frozen agent takes no step (no gate
+                    // write, no sign of life), as a SIGSTOPped process would.
+                    while (true)
+                    {
+                        if (_frozen is { } frozen)
+                        {
+                            await frozen.Task.WaitAsync(stop).ConfigureAwait(false);
+                        }
+
+                        var delay = await arbiter.StepAsync(stop).ConfigureAwait(false);
+                        await Task.Delay(delay, stop).ConfigureAwait(false);
+                    }
                 }
                 catch (Exception e) when (e is not OperationCanceledException || !stop.IsCancellationRequested)
                 {
@@ -117,6 +162,23 @@ internal sealed class VipNode(int index, string netns, IPAddress address) : IDis
             stop);
     }
 
+    public void Freeze() => _frozen = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public void Thaw()
+    {
+        var frozen = _frozen;
+        _frozen = null;
+        frozen?.TrySetResult();
+    }
+
+    public void SignalKeepalived(int signal)
+    {
+        if (_keepalived is { HasExited: false })
+        {
+            _ = Native.Kill(_keepalived.Id, signal);
+        }
+    }
+
     /// <summary>Signals the VRRP child first: keepalived's children stop gracefully when their parent dies.</summary>
     public void KillKeepalived(int signal)
     {
@@ -125,15 +187,24 @@ internal sealed class VipNode(int index, string netns, IPAddress address) : IDis
             return;
         }
 
-        if (File.Exists(Path.Combine(_dir, "vrrp.pid"))
-            && int.TryParse(File.ReadAllText(Path.Combine(_dir, "vrrp.pid")).Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var child)
-            && signal == Native.SigKill)
+        var child = 0;
+        if (signal == Native.SigKill && File.Exists(Path.Combine(_dir, "vrrp.pid"))
+            && int.TryParse(File.ReadAllText(Path.Combine(_dir, "vrrp.pid")).Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out child))
         {
             _ = Native.Kill(child, signal);
         }
 
         _ = Native.Kill(_keepalived.Id, signal);
         _keepalived.WaitForExit(TimeSpan.FromSeconds(5));
+        if (signal == Native.SigKill)
+        {
+            // The killed VRRP child may linger as a zombie nobody reaps; a keepalived started next would find
+            // its pid file and refuse to run ("daemon is already running"), as a rebooted host would not.
+            foreach (var pid in new[] { "keepalived.pid", "vrrp.pid", "checkers.pid" })
+            {
+                File.Delete(Path.Combine(_dir, pid));
+            }
+        }
     }
 
     /// <summary>A crash: the arbiter stops stepping and never releases or demotes.</summary>
@@ -168,6 +239,13 @@ internal sealed class VipNode(int index, string netns, IPAddress address) : IDis
 
     public void Dispose()
     {
+        Thaw();
+        if (_monitor is { HasExited: false })
+        {
+            _monitor.Kill();
+        }
+
+        _monitor?.Dispose();
         _responder?.Dispose();
         Arbiter?.Dispose();
         Thread?.Dispose();
