@@ -84,7 +84,7 @@ internal sealed class LabEnvironment : IAsyncDisposable
     /// <summary>Starts one more coordinator replica (agents fail over between replicas by reconnecting).</summary>
     public async Task<CoordinatorServer> StartCoordinatorAsync(CancellationToken ct, int agentPort = 0)
     {
-        var coordinator = await CoordinatorServer.StartAsync(Server.ConnectionSettings(CoordinatorToken), new CoordinatorOptions
+        var coordinator = await CoordinatorServer.StartAsync(Server.ConnectionSettings(CoordinatorToken), Options.Coordinator(new CoordinatorOptions
         {
             Namespace = CoordinatorNamespace,
             ReplicaId = $"lab-{Guid.NewGuid().ToString("N")[..6]}",
@@ -99,9 +99,12 @@ internal sealed class LabEnvironment : IAsyncDisposable
             AgentMaxReconnectBackoff = TimeSpan.FromSeconds(5),
             RegistrationsPerSecond = 1000,
             RegistrationBurst = 2000,
+            // Every simulated host dials from 127.0.0.1.
+            RegistrationsPerSecondPerSource = 1000,
+            RegistrationBurstPerSource = 2000,
             ApiQps = 2000,
             ApiBurst = 4000,
-        }, Loggers, ct: ct).ConfigureAwait(false);
+        }), Loggers, ct: ct).ConfigureAwait(false);
         _coordinators.Add(coordinator);
         return coordinator;
     }
@@ -218,6 +221,9 @@ internal sealed record LabOptions
 
     /// <summary>Delete the cluster at the end and wait until every host is Available again (exercises reset).</summary>
     public bool Teardown { get; init; } = true;
+
+    /// <summary>Changes to the replicas' options (tests that need other limits or addresses).</summary>
+    public Func<CoordinatorOptions, CoordinatorOptions> Coordinator { get; init; } = options => options;
 
     public void Validate()
     {

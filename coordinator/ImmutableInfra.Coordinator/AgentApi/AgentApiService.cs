@@ -12,7 +12,6 @@ using ImmutableInfra.Kubernetes.Cache;
 using ImmutableInfra.Kubernetes.Client;
 using ImmutableInfra.Kubernetes.Objects;
 using Microsoft.Extensions.Logging;
-using ApiHostInventory = ImmutableInfra.Api.V1Beta1.HostInventory;
 using Status = ImmutableInfra.Grpc.Status;
 
 namespace ImmutableInfra.Coordinator.AgentApi;
@@ -33,6 +32,7 @@ internal sealed partial class AgentApiService : AgentServiceBase, IDisposable
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly HostRegistrar _registrar;
+    private readonly HostWriteBudget _budget;
 
     // How long a stream holds the bootstrap data of the Provision it sent, waiting for the agent to fetch it.
     // Agents fetch at once; a bound keeps credentials from sitting in memory when one never does.
@@ -51,6 +51,7 @@ internal sealed partial class AgentApiService : AgentServiceBase, IDisposable
         _time = time;
         _logger = logger;
         _registrar = new HostRegistrar(caches, writer, streams, events, options, time, logger);
+        _budget = new HostWriteBudget(options);
         caches.HostCache.AddHandler(new ResourceChangeHandler<MachineInventory>(
             onUpdate: (_, host) => streams.Wake(CacheKeys.Of(host))));
     }
@@ -62,12 +63,14 @@ internal sealed partial class AgentApiService : AgentServiceBase, IDisposable
     };
 
     public override Task<RegisterResponse> Register(RegisterRequest request, ServerCallContext context) =>
-        _registrar.RegisterAsync(request, Settings, context.CancellationToken);
+        _registrar.RegisterAsync(request, context.Peer, Settings, context.CancellationToken);
 
     public override async Task Sync(IAsyncStreamReader<AgentMessage> requestStream, IServerStreamWriter<CoordinatorMessage> responseStream, ServerCallContext context)
     {
         var host = await AuthenticateAsync(context).ConfigureAwait(false);
         var hostKey = CacheKeys.Of(host);
+        var credentialHash = host.Status?.CredentialHash;
+        RefuseDenied(host);
         if (!await requestStream.MoveNext(context.CancellationToken).ConfigureAwait(false) || requestStream.Current.BodyCase != AgentMessage.BodyOneofCase.Hello)
         {
             throw new RpcException(new Status(StatusCode.FailedPrecondition, "the first message on a Sync stream must be a hello"));
@@ -83,8 +86,11 @@ internal sealed partial class AgentApiService : AgentServiceBase, IDisposable
         using var stream = _streams.Open(hostKey, context.CancellationToken);
         CoordinatorMetrics.OpenStreams.Add(1);
         var writeLock = new SemaphoreSlim(1, 1);
+        using var reports = new HostReportWriter(_writer, _budget, hostKey, host.Metadata.Namespace, host.Metadata.Name!);
         try
         {
+            // A new stream costs a write: budgeted like reports, so reconnecting in a loop is no way around the budget.
+            await _budget.WaitAsync(hostKey, stream.Token).ConfigureAwait(false);
             var updated = await _writer.UpdateAsync(host.Metadata.Namespace, host.Metadata.Name!, h =>
             {
                 var status = h.Status!;
@@ -109,16 +115,25 @@ internal sealed partial class AgentApiService : AgentServiceBase, IDisposable
                 await SendAsync(responseStream, writeLock, new CoordinatorMessage { InventoryRequest = new InventoryRequest() }, stream.Token).ConfigureAwait(false);
             }
 
-            var sender = SendDesiredLoopAsync(stream, responseStream, writeLock);
+            var sender = SendDesiredLoopAsync(stream, responseStream, writeLock, credentialHash);
+            var writer = reports.RunAsync(e => SendFailed(_logger, e, hostKey), stream.Token);
             try
             {
-                await ReceiveLoopAsync(requestStream, host, stream.Token).ConfigureAwait(false);
+                await ReceiveLoopAsync(requestStream, reports, stream.Token).ConfigureAwait(false);
             }
             finally
             {
                 stream.End();
-                await sender.ConfigureAwait(false);
+                await Task.WhenAll(sender, writer).ConfigureAwait(false);
+                if (stream.Revoked is null)
+                {
+                    await FlushAsync(reports, hostKey).ConfigureAwait(false);
+                }
             }
+        }
+        catch (OperationCanceledException) when (stream.Revoked is { } revoked)
+        {
+            throw new RpcException(revoked);
         }
         catch (OperationCanceledException) when (stream.Replaced)
         {
@@ -161,9 +176,22 @@ internal sealed partial class AgentApiService : AgentServiceBase, IDisposable
         return data;
     }
 
-    public void Dispose() => _registrar.Dispose();
+    public void Dispose()
+    {
+        _registrar.Dispose();
+        _budget.Dispose();
+    }
 
-    private async Task SendDesiredLoopAsync(AgentStream stream, IServerStreamWriter<CoordinatorMessage> responseStream, SemaphoreSlim writeLock)
+    private static void RefuseDenied(MachineInventory host)
+    {
+        if (host.Spec?.Denied == true)
+        {
+            CoordinatorMetrics.AgentApiRejections.Add(1, new KeyValuePair<string, object?>("reason", "denied"));
+            throw new RpcException(new Status(StatusCode.PermissionDenied, "an operator denied this host"));
+        }
+    }
+
+    private async Task SendDesiredLoopAsync(AgentStream stream, IServerStreamWriter<CoordinatorMessage> responseStream, SemaphoreSlim writeLock, string? credentialHash)
     {
         var (namespaceName, name) = CacheKeys.Split(stream.HostKey);
         long sent = -1;
@@ -172,6 +200,13 @@ internal sealed partial class AgentApiService : AgentServiceBase, IDisposable
             while (!stream.Token.IsCancellationRequested)
             {
                 var host = _caches.HostCache.Get(namespaceName, name);
+                if (await RevocationAsync(host, namespaceName, name, credentialHash, stream.Token).ConfigureAwait(false) is { } revoked)
+                {
+                    // Re-keyed (the new holder has the record now), denied or deleted: this stream's credential is void.
+                    stream.Revoke(revoked);
+                    return;
+                }
+
                 var generation = host?.Status?.DesiredGeneration ?? 0;
                 if (host is not null && generation > sent)
                 {
@@ -210,26 +245,59 @@ internal sealed partial class AgentApiService : AgentServiceBase, IDisposable
         }
     }
 
-    private async Task ReceiveLoopAsync(IAsyncStreamReader<AgentMessage> requestStream, MachineInventory host, CancellationToken cancellationToken)
+    /// <summary>Why a stream authenticated with <paramref name="credentialHash"/> must end now, or null while it stands.</summary>
+    private async Task<Status?> RevocationAsync(MachineInventory? cached, string? namespaceName, string name, string? credentialHash, CancellationToken ct)
     {
-        var namespaceName = host.Metadata.Namespace;
-        var name = host.Metadata.Name!;
+        if (cached?.Spec?.Denied == true)
+        {
+            return new Status(StatusCode.PermissionDenied, "an operator denied this host");
+        }
+
+        if (cached is not null && cached.Status?.CredentialHash == credentialHash)
+        {
+            return null;
+        }
+
+        // The cache may still lag the registration this stream's credential came from: ask the source before ending it.
+        try
+        {
+            var current = await _caches.Hosts.GetAsync(namespaceName, name, ct).ConfigureAwait(false);
+            return current.Status?.CredentialHash == credentialHash
+                ? null
+                : new Status(StatusCode.Unauthenticated, "this host's credential was replaced (re-keyed); register again");
+        }
+        catch (KubeNotFoundException)
+        {
+            return new Status(StatusCode.Unauthenticated, "this host's record was deleted; register again");
+        }
+    }
+
+    private async Task FlushAsync(HostReportWriter reports, string hostKey)
+    {
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        try
+        {
+            await reports.FlushAsync(deadline.Token).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is KubeApiException or KubeConnectionException or OperationCanceledException)
+        {
+            SendFailed(_logger, e, hostKey);
+        }
+    }
+
+    private static async Task ReceiveLoopAsync(IAsyncStreamReader<AgentMessage> requestStream, HostReportWriter reports, CancellationToken cancellationToken)
+    {
         while (await requestStream.MoveNext(cancellationToken).ConfigureAwait(false))
         {
             var message = requestStream.Current;
             switch (message.BodyCase)
             {
                 case AgentMessage.BodyOneofCase.State:
-                    var observed = message.State;
-                    await _writer.UpdateAsync(namespaceName, name, h => ObservedStateApplier.Apply(h.Status!, observed), h => false, cancellationToken).ConfigureAwait(false);
+                    reports.Post(message.State);
                     break;
                 case AgentMessage.BodyOneofCase.Inventory:
-                    ApiHostInventory inventory = InventoryConversion.ToApi(message.Inventory);
-                    await _writer.UpdateAsync(namespaceName, name, h =>
-                    {
-                        h.Status!.Inventory = inventory;
-                        return true;
-                    }, h => false, cancellationToken).ConfigureAwait(false);
+                    RegistrationLimits.Check(message.Inventory);
+                    reports.Post(InventoryConversion.ToApi(message.Inventory));
                     break;
                 case AgentMessage.BodyOneofCase.Heartbeat:
                     // Liveness is the stream itself; a heartbeat costs no write.
