@@ -254,14 +254,14 @@ internal sealed partial class HostRegistrar : IDisposable
             catch (KubeAlreadyExistsException)
             {
                 var existing = await _caches.Hosts.GetAsync(pool.Metadata.Namespace, host.Metadata.Name, ct).ConfigureAwait(false);
-                if (ResourceCaches.IdentityKeys(existing).Intersect(registrant.IdentityKeys).Any())
+                if (existing.Spec?.PoolRef?.Name == pool.Metadata.Name && ResourceCaches.IdentityKeys(existing).Intersect(registrant.IdentityKeys).Any())
                 {
                     // The same identity registering twice at once: the other call made it; this one decides again.
                     throw new RpcException(new Status(StatusCode.Unavailable, $"a registration of this identity ({host.Metadata.Name}) is in progress; retry"));
                 }
 
-                // Another identity holds the name (a hash collision, or a name squatted on purpose): take the next
-                // one instead of refusing an innocent host for good.
+                // Another identity (or this one in another pool) holds the name: a hash collision, a name squatted on
+                // purpose, a host enrolled in two pools. Take the next one instead of refusing an innocent host for good.
                 NameTaken(_logger, pool.Metadata.Namespace, host.Metadata.Name!);
             }
         }
