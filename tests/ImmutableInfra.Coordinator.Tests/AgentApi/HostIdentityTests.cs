@@ -195,6 +195,42 @@ public sealed class HostIdentityTests
         Assert.Equal(StatusCode.PermissionDenied, refused.StatusCode);
     }
 
+    [Fact]
+    public async Task AnAttackerWithAnIndependentClient_IsRefusedEverywhere()
+    {
+        await using var lab = await LabEnvironment.StartAsync(new LabOptions { Hosts = 1, Timeout = Settle }, NullLoggerFactory.Instance, CancellationToken.None);
+        await lab.CreatePoolAsync(CancellationToken.None);
+        using var channel = GrpcChannel.ForAddress(lab.Coordinators[0].AgentApiAddress);
+        var victim = Identity(5);
+        var enrolled = await new AgentServiceClient(channel).RegisterAsync(Register(lab.PoolToken!, victim)).ResponseAsync;
+        var hash = (await HostAsync(lab, enrolled.InventoryName)).Status!.CredentialHash;
+        var script = Path.Combine(AppContext.BaseDirectory, "python", "attacker.py");
+        // Debian's interpreter, where python3-grpcio is installed (a python3 earlier on PATH may not have it).
+        var start = new System.Diagnostics.ProcessStartInfo("/usr/bin/python3") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var arg in new[] { script, lab.Coordinators[0].AgentApiAddress.Port.ToString(CultureInfo.InvariantCulture), Pool, lab.PoolToken!, victim.Macs[0] })
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        using var python = System.Diagnostics.Process.Start(start)!;
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var stdout = python.StandardOutput.ReadToEndAsync(deadline.Token);
+        var stderr = python.StandardError.ReadToEndAsync(deadline.Token);
+        try
+        {
+            await python.WaitForExitAsync(deadline.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            python.Kill();
+            throw;
+        }
+
+        Assert.True(python.ExitCode == 0, $"attacker.py: {await stdout}{await stderr}");
+        Assert.Equal("PASS", (await stdout).Trim());
+        Assert.Equal(hash, (await HostAsync(lab, enrolled.InventoryName)).Status!.CredentialHash);
+    }
+
     internal static RegisterRequest Register(string token, Contract.V1.HostIdentity identity) =>
         new() { Pool = Pool, RegistrationToken = token, Identity = identity, AgentVersion = "test" };
 
