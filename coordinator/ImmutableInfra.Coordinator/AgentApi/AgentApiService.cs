@@ -27,7 +27,6 @@ internal sealed partial class AgentApiService : AgentServiceBase, IDisposable
     private readonly HostStatusWriter _writer;
     private readonly DesiredStateBuilder _desired;
     private readonly AgentStreamRegistry _streams;
-    private readonly EventRecorder _events;
     private readonly CoordinatorOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
@@ -46,7 +45,6 @@ internal sealed partial class AgentApiService : AgentServiceBase, IDisposable
         _writer = writer;
         _desired = new DesiredStateBuilder(caches.Secrets);
         _streams = streams;
-        _events = events;
         _options = options;
         _time = time;
         _logger = logger;

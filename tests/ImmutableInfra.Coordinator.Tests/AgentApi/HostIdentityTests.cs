@@ -144,9 +144,7 @@ public sealed class HostIdentityTests
         var client = new AgentServiceClient(channel);
         var identity = Identity(3);
         var first = await client.RegisterAsync(Register(lab.PoolToken!, identity)).ResponseAsync;
-        using var call = client.Sync(new CallOptions(Headers: Bearer(first.Credential), Deadline: DateTimeOffset.UtcNow.AddSeconds(60)));
-        await call.RequestStream.WriteAsync(new AgentMessage { Hello = new SyncHello { Namespace = first.Namespace, InventoryName = first.InventoryName } });
-        Assert.True(await call.ResponseStream.MoveNext(CancellationToken.None));
+        using var call = await OpenStreamAsync(client, first);
         await Eventually.TrueAsync(() => Task.FromResult(!string.IsNullOrEmpty(Cached(lab, first.InventoryName)?.Status?.ConnectedTo)),
             Settle, "the stream recorded in the coordinator's cache", CancellationToken.None);
 
@@ -158,12 +156,7 @@ public sealed class HostIdentityTests
         await client.RegisterAsync(request).ResponseAsync;
 
         // ...and the stream authenticated with the replaced credential ends.
-        var ended = await Assert.ThrowsAsync<RpcException>(async () =>
-        {
-            while (await call.ResponseStream.MoveNext(CancellationToken.None))
-            {
-            }
-        });
+        var ended = await Assert.ThrowsAsync<RpcException>(() => DrainAsync(call));
         Assert.Equal(StatusCode.Unauthenticated, ended.StatusCode);
     }
 
@@ -176,18 +169,11 @@ public sealed class HostIdentityTests
         var client = new AgentServiceClient(channel);
         var identity = Identity(4);
         var first = await client.RegisterAsync(Register(lab.PoolToken!, identity)).ResponseAsync;
-        using var call = client.Sync(new CallOptions(Headers: Bearer(first.Credential), Deadline: DateTimeOffset.UtcNow.AddSeconds(60)));
-        await call.RequestStream.WriteAsync(new AgentMessage { Hello = new SyncHello { Namespace = first.Namespace, InventoryName = first.InventoryName } });
-        Assert.True(await call.ResponseStream.MoveNext(CancellationToken.None));
+        using var call = await OpenStreamAsync(client, first);
 
         await lab.Api.Resource(InfrastructureResources.MachineInventories).PatchAsync(LabEnvironment.Namespace, first.InventoryName, "{\"spec\":{\"approved\":false,\"denied\":true}}");
 
-        var ended = await Assert.ThrowsAsync<RpcException>(async () =>
-        {
-            while (await call.ResponseStream.MoveNext(CancellationToken.None))
-            {
-            }
-        });
+        var ended = await Assert.ThrowsAsync<RpcException>(() => DrainAsync(call));
         Assert.Equal(StatusCode.PermissionDenied, ended.StatusCode);
         var request = Register(lab.PoolToken!, identity);
         request.Credential = first.Credential;
@@ -229,6 +215,22 @@ public sealed class HostIdentityTests
         Assert.True(python.ExitCode == 0, $"attacker.py: {await stdout}{await stderr}");
         Assert.Equal("PASS", (await stdout).Trim());
         Assert.Equal(hash, (await HostAsync(lab, enrolled.InventoryName)).Status!.CredentialHash);
+    }
+
+    /// <summary>A Sync stream past its hello and the coordinator's first answer.</summary>
+    private static async Task<AsyncDuplexStreamingCall<AgentMessage, CoordinatorMessage>> OpenStreamAsync(AgentServiceClient client, RegisterResponse enrolled)
+    {
+        var call = client.Sync(new CallOptions(Headers: Bearer(enrolled.Credential), Deadline: DateTimeOffset.UtcNow.AddSeconds(60)));
+        await call.RequestStream.WriteAsync(new AgentMessage { Hello = new SyncHello { Namespace = enrolled.Namespace, InventoryName = enrolled.InventoryName } });
+        Assert.True(await call.ResponseStream.MoveNext(CancellationToken.None));
+        return call;
+    }
+
+    private static async Task DrainAsync(AsyncDuplexStreamingCall<AgentMessage, CoordinatorMessage> call)
+    {
+        while (await call.ResponseStream.MoveNext(CancellationToken.None))
+        {
+        }
     }
 
     internal static RegisterRequest Register(string token, Contract.V1.HostIdentity identity) =>
