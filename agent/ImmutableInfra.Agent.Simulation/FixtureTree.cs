@@ -36,6 +36,8 @@ public sealed class FixtureTree : IDisposable
     {
         var path = _directory.Combine(hostPath);
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
+        // Written again when a host boots again from the tree it left (File overwrites too).
+        System.IO.File.Delete(path);
         System.IO.File.CreateSymbolicLink(path, target);
         return this;
     }

@@ -44,6 +44,8 @@ internal sealed class CoordinatorProcess : IAsyncDisposable
                  {
                      "exec", dll, "serve", "--kubeconfig", kubeconfig, "--insecure",
                      "--agent-api-address", $"127.0.0.1:{agentPort}", "--http-address", $"127.0.0.1:{httpPort}",
+                     // Every simulated host dials from 127.0.0.1, as no real fleet does: lift the per-source bound only.
+                     "--registration-rate-per-source", "100000", "--registration-burst-per-source", "100000",
                  }.Concat(extraArgs))
         {
             start.ArgumentList.Add(arg);

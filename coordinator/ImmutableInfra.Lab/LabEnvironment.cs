@@ -87,7 +87,7 @@ internal sealed class LabEnvironment : IAsyncDisposable
     /// <summary>Starts one more coordinator replica (agents fail over between replicas by reconnecting).</summary>
     public async Task<CoordinatorServer> StartCoordinatorAsync(CancellationToken ct, int agentPort = 0)
     {
-        var coordinator = await CoordinatorServer.StartAsync(Server.ConnectionSettings(CoordinatorToken), new CoordinatorOptions
+        var coordinator = await CoordinatorServer.StartAsync(Server.ConnectionSettings(CoordinatorToken), Options.Coordinator(new CoordinatorOptions
         {
             Namespace = CoordinatorNamespace,
             ReplicaId = $"lab-{Guid.NewGuid().ToString("N")[..6]}",
@@ -102,9 +102,12 @@ internal sealed class LabEnvironment : IAsyncDisposable
             AgentMaxReconnectBackoff = TimeSpan.FromSeconds(5),
             RegistrationsPerSecond = 1000,
             RegistrationBurst = 2000,
+            // Every simulated host dials from 127.0.0.1.
+            RegistrationsPerSecondPerSource = 1000,
+            RegistrationBurstPerSource = 2000,
             ApiQps = 2000,
             ApiBurst = 4000,
-        }, Loggers, ct: ct).ConfigureAwait(false);
+        }), Loggers, ct: ct).ConfigureAwait(false);
         _coordinators.Add(coordinator);
         return coordinator;
     }
@@ -126,25 +129,28 @@ internal sealed class LabEnvironment : IAsyncDisposable
     }
 
     /// <summary>Creates the pool (auto-approve) and waits for the coordinator to create its token Secret.</summary>
-    public async Task CreatePoolAsync(CancellationToken ct)
+    public async Task CreatePoolAsync(CancellationToken ct) => PoolToken = await CreatePoolAsync(PoolName, autoApprove: true, ct).ConfigureAwait(false);
+
+    /// <summary>Creates a pool in the lab's namespace and returns its registration token once the coordinator made it.</summary>
+    public async Task<string> CreatePoolAsync(string name, bool autoApprove, CancellationToken ct)
     {
         await Api.Resource(InfrastructureResources.MachineInventoryPools).CreateAsync(new MachineInventoryPool
         {
             ApiVersion = InfrastructureResources.MachineInventoryPools.ApiVersion,
             Kind = InfrastructureResources.MachineInventoryPools.Kind,
-            Metadata = new ObjectMeta { Name = PoolName, Namespace = Namespace },
+            Metadata = new ObjectMeta { Name = name, Namespace = Namespace },
             Spec = new MachineInventoryPoolSpec
             {
-                Registration = new PoolRegistration { AutoApprove = true },
-                Defaults = new PoolDefaults { WipePolicy = WipePolicy.Metadata, Labels = new() { ["lab.immutableinfra.io/pool"] = PoolName } },
+                Registration = new PoolRegistration { AutoApprove = autoApprove },
+                Defaults = new PoolDefaults { WipePolicy = WipePolicy.Metadata, Labels = new() { ["lab.immutableinfra.io/pool"] = name } },
             },
         }, ct).ConfigureAwait(false);
         var secrets = Api.Resource(KubeResources.Secrets);
-        PoolToken = await Eventually.ValueAsync(async () =>
+        return await Eventually.ValueAsync(async () =>
         {
             try
             {
-                var secret = await secrets.GetAsync(Namespace, PoolName + "-registration", ct).ConfigureAwait(false);
+                var secret = await secrets.GetAsync(Namespace, name + "-registration", ct).ConfigureAwait(false);
                 return Encoding.UTF8.GetString(secret.Data![PoolTokens.DefaultKey]);
             }
             catch (KubeNotFoundException)
@@ -175,6 +181,21 @@ internal sealed class LabEnvironment : IAsyncDisposable
         }
 
         _hosts.AddRange(await Task.WhenAll(batch).ConfigureAwait(false));
+    }
+
+    /// <summary>Starts host <paramref name="index"/> again from the state its stopped agent left (a reboot).</summary>
+    public async Task RestartHostAsync(int index, CancellationToken ct)
+    {
+        var old = _hosts.Single(h => h.Index == index);
+        await old.StopAsync().ConfigureAwait(false);
+        var options = new SimulatedHostOptions(_coordinators[index % _coordinators.Count].AgentApiAddress, $"{Namespace}/{PoolName}", PoolToken!)
+        {
+            KubeadmTime = Options.KubeadmTime,
+            HeartbeatInterval = TimeSpan.FromSeconds(30),
+        };
+        var restarted = await SimulatedHost.StartAsync(index, options, Path.Combine(_workDir, SimulatedHost.HostName(index)), Loggers, ct).ConfigureAwait(false);
+        _hosts[_hosts.IndexOf(old)] = restarted;
+        await old.DisposeAsync().ConfigureAwait(false);
     }
 
     public async Task<IReadOnlyList<MachineInventory>> HostsAsync(CancellationToken ct) =>
@@ -230,6 +251,9 @@ internal sealed record LabOptions
 
     /// <summary>Where a kept lab writes its kubeconfig.</summary>
     public string KubeconfigPath { get; init; } = Path.Combine(Path.GetTempPath(), "immutableinfra-lab", "kubeconfig");
+
+    /// <summary>Changes to the replicas' options (tests that need other limits or addresses).</summary>
+    public Func<CoordinatorOptions, CoordinatorOptions> Coordinator { get; init; } = options => options;
 
     public void Validate()
     {

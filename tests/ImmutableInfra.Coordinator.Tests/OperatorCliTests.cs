@@ -76,6 +76,35 @@ public sealed class OperatorCliTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task DenyApproveAndRekey_WriteTheOperatorsDecision_AndTheListShowsWhoWaits()
+    {
+        var name = (await Lab.HostsAsync(CancellationToken.None))[1].Metadata.Name!;
+        var hosts = Lab.Api.Resource(InfrastructureResources.MachineInventories);
+
+        Assert.Equal(0, (await RunAsync("hosts", "deny", name)).Exit);
+        var denied = await hosts.GetAsync(LabEnvironment.Namespace, name);
+        Assert.True(denied.Spec!.Denied);
+        Assert.False(denied.Spec.Approved);
+        Assert.Matches($@"(?m)^{name}\s.*\sdenied\s+-\s*$", (await RunAsync("hosts", "list")).Output);
+
+        // A re-key request waiting for an operator shows in WAITING, and approve answers it too.
+        denied.Status!.RekeyRequest = new RekeyRequest { RequestedAt = DateTimeOffset.UtcNow, Source = "198.18.0.7", Reason = "host is claimed; re-keying it needs an operator" };
+        await hosts.UpdateStatusAsync(denied);
+        Assert.Matches($@"(?m)^{name}\s.*\sdenied\s+rekey from 198\.18\.0\.7 \S+ ago: host is claimed\s*$", (await RunAsync("hosts", "list")).Output);
+        Assert.Equal(0, (await RunAsync("hosts", "approve", name)).Exit);
+        var approved = await hosts.GetAsync(LabEnvironment.Namespace, name);
+        Assert.True(approved.Spec!.Approved);
+        Assert.Null(approved.Spec.Denied);
+        Assert.NotNull(approved.Spec.RekeyApprovedAt);
+
+        Assert.Equal(0, (await RunAsync("hosts", "rekey", name)).Exit);
+        Assert.InRange((await hosts.GetAsync(LabEnvironment.Namespace, name)).Spec!.RekeyApprovedAt!.Value, DateTimeOffset.UtcNow.AddMinutes(-1), DateTimeOffset.UtcNow.AddMinutes(1));
+        var show = await RunAsync("hosts", "show", name);
+        Assert.Contains("Approval:       approved (re-key approved", show.Output, StringComparison.Ordinal);
+        Assert.Equal(ExitCodes.NotFound, (await RunAsync("hosts", "approve", "no-such-host")).Exit);
+    }
+
+    [Fact]
     public async Task Token_RotatesThePoolToken_AndPrintsItOnlyWhenAsked()
     {
         var quiet = await RunAsync("pools", "token", LabEnvironment.PoolName);

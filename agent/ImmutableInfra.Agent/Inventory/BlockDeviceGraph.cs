@@ -34,6 +34,9 @@ internal sealed class BlockDeviceGraph
 
     public BlockNode? ByName(string name) => _byName.GetValueOrDefault(name);
 
+    /// <summary>Every device once.</summary>
+    public IEnumerable<BlockNode> Nodes => _byName.Values.Distinct();
+
     public BlockNode? ByDevice(string majorMinor) => _byDevice.GetValueOrDefault(majorMinor);
 
     /// <summary>The whole disks a device ultimately lives on (through partitions, dm and md slaves).</summary>
@@ -86,7 +89,7 @@ internal sealed class BlockDeviceGraph
 
     private void Add(HostRoot root, string name, string dir, string? parent)
     {
-        var node = new BlockNode(name, root.ReadTrimmed(dir + "dev") ?? string.Empty, parent, root.List(dir + "slaves"), root.ReadTrimmed(dir + "dm/name"));
+        var node = new BlockNode(name, root.ReadTrimmed(dir + "dev") ?? string.Empty, parent, root.List(dir + "slaves"), root.ReadTrimmed(dir + "dm/name"), root.List(dir + "holders"));
         _byName[name] = node;
         if (node.MajorMinor.Length > 0)
         {
@@ -95,5 +98,5 @@ internal sealed class BlockDeviceGraph
     }
 }
 
-/// <summary>One block device: its kernel name, major:minor, parent disk (partitions) and slaves (dm/md).</summary>
-internal sealed record BlockNode(string Name, string MajorMinor, string? Parent, IReadOnlyList<string> Slaves, string? DmName);
+/// <summary>One block device: its kernel name, major:minor, parent disk (partitions), slaves (dm/md) and holders (the dm/md devices built on it).</summary>
+internal sealed record BlockNode(string Name, string MajorMinor, string? Parent, IReadOnlyList<string> Slaves, string? DmName, IReadOnlyList<string> Holders);

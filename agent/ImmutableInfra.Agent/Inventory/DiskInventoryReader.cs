@@ -6,7 +6,7 @@ namespace ImmutableInfra.Agent.Inventory;
 
 /// <summary>
 /// Reads the disks a host could offer from /sys/block, the udev database and the mount table,
-/// and marks the ones that are mounted or hold the running OS.
+/// and marks the ones that are mounted (or otherwise in use) or hold the running OS.
 /// </summary>
 internal sealed class DiskInventoryReader(HostRoot root, bool includeLoopDevices = false)
 {
@@ -40,6 +40,22 @@ internal sealed class DiskInventoryReader(HostRoot root, bool includeLoopDevices
             }
         }
 
+        // In use though nothing on them is mounted: active swap (not in mountinfo), and disks under an open dm or an
+        // assembled md device (an unmounted LVM volume, a RAID member). Wiping either pulls storage out from under the
+        // running system, so they count as mounted.
+        foreach (var swap in ActiveSwapDevices())
+        {
+            if (graph.ByName(swap) is { } node)
+            {
+                mountedDisks.UnionWith(graph.BaseDisksOf(node));
+            }
+        }
+
+        foreach (var node in graph.Nodes.Where(n => n.Holders.Count > 0))
+        {
+            mountedDisks.UnionWith(graph.BaseDisksOf(node));
+        }
+
         var disks = new List<DiskRecord>();
         foreach (var name in root.List("/sys/block"))
         {
@@ -60,6 +76,13 @@ internal sealed class DiskInventoryReader(HostRoot root, bool includeLoopDevices
 
         return disks;
     }
+
+    /// <summary>The kernel names of the block devices in /proc/swaps (swap files live on mounted filesystems anyway).</summary>
+    private IEnumerable<string> ActiveSwapDevices() =>
+        (root.ReadText("/proc/swaps") ?? string.Empty).Split('\n').Skip(1)
+            .Select(line => line.Split([' ', '\t'], 2, StringSplitOptions.RemoveEmptyEntries).FirstOrDefault() ?? string.Empty)
+            .Where(path => path.StartsWith("/dev/", StringComparison.Ordinal))
+            .Select(path => path["/dev/".Length..]);
 
     private DiskRecord ReadDisk(string name, UdevDatabase udev, Dictionary<string, string> mountPointOf, bool mounted, bool holdsOs)
     {

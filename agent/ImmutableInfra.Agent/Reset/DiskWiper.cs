@@ -6,8 +6,10 @@ using Microsoft.Extensions.Logging;
 namespace ImmutableInfra.Agent.Reset;
 
 /// <summary>
-/// Wipes one data disk per policy. Refuses (SKIPPED, with the reason) a disk that holds the OS,
-/// has a mounted filesystem, is persistent or read-only. Never retries: a failure is reported once.
+/// Wipes one data disk per policy. Refuses (SKIPPED, with the reason) a disk that holds the OS, is mounted or
+/// otherwise in use, is persistent, read-only or removable, whatever policy the coordinator asked for: these checks
+/// come from the host itself, read just before the wipe, so no desired state can name its way past them.
+/// Never retries: a failure is reported once.
 /// </summary>
 internal sealed class DiskWiper(ICommandRunner runner, IBlockDeviceWriter writer, ILogger<DiskWiper> logger)
 {
@@ -72,7 +74,13 @@ internal sealed class DiskWiper(ICommandRunner runner, IBlockDeviceWriter writer
 
         if (disk.Info.Mounted)
         {
-            return "a filesystem on it is mounted";
+            return "a filesystem on it is mounted, or it is in use (swap, device-mapper, md)";
+        }
+
+        // A USB stick or card in the slot is the installer, a key, an operator's data: never a host's own storage.
+        if (disk.Info.Removable || disk.Info.Transport == DiskTransport.Usb)
+        {
+            return "removable (USB) disk";
         }
 
         if (persistent)

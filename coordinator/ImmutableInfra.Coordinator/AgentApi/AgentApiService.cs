@@ -1,7 +1,7 @@
-using System.Threading.RateLimiting;
 using Google.Protobuf.WellKnownTypes;
 using ImmutableInfra.Api.V1Beta1;
 using ImmutableInfra.Contract.V1;
+using ImmutableInfra.Coordinator.AgentApi.Registration;
 using ImmutableInfra.Coordinator.Caching;
 using ImmutableInfra.Coordinator.Controllers;
 using ImmutableInfra.Coordinator.Hosting;
@@ -29,11 +29,11 @@ internal sealed partial class AgentApiService : AgentService.AgentServiceBase, I
     private readonly HostStatusWriter _writer;
     private readonly DesiredStateBuilder _desired;
     private readonly AgentStreamRegistry _streams;
-    private readonly EventRecorder _events;
     private readonly CoordinatorOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
-    private readonly TokenBucketRateLimiter _registrations;
+    private readonly HostRegistrar _registrar;
+    private readonly HostWriteBudget _budget;
 
     // How long a stream holds the bootstrap data of the Provision it sent, waiting for the agent to fetch it.
     // Agents fetch at once; a bound keeps credentials from sitting in memory when one never does.
@@ -47,18 +47,11 @@ internal sealed partial class AgentApiService : AgentService.AgentServiceBase, I
         _writer = writer;
         _desired = new DesiredStateBuilder(caches.Secrets);
         _streams = streams;
-        _events = events;
         _options = options;
         _time = time;
         _logger = logger;
-        _registrations = new TokenBucketRateLimiter(new TokenBucketRateLimiterOptions
-        {
-            TokenLimit = options.RegistrationBurst,
-            TokensPerPeriod = Math.Max(1, (int)Math.Round(options.RegistrationsPerSecond / 10)),
-            ReplenishmentPeriod = TimeSpan.FromMilliseconds(100),
-            QueueLimit = 0,
-            AutoReplenishment = true,
-        });
+        _registrar = new HostRegistrar(caches, writer, streams, events, options, time, logger);
+        _budget = new HostWriteBudget(options);
         caches.HostCache.AddHandler(new ResourceChangeHandler<MachineInventory>(
             onUpdate: (_, host) => streams.Wake(CacheKeys.Of(host))));
     }
@@ -69,79 +62,15 @@ internal sealed partial class AgentApiService : AgentService.AgentServiceBase, I
         MaxReconnectBackoff = Duration.FromTimeSpan(_options.AgentMaxReconnectBackoff),
     };
 
-    public override async Task<RegisterResponse> Register(RegisterRequest request, ServerCallContext context)
-    {
-        using var lease = _registrations.AttemptAcquire();
-        if (!lease.IsAcquired)
-        {
-            throw new RpcException(new Status(StatusCode.ResourceExhausted, "too many registrations at once; retry with backoff"));
-        }
-
-        var ct = context.CancellationToken;
-        var pool = context.Pool();
-        var poolNamespace = pool.Metadata.Namespace!;
-        var identity = request.Identity ?? throw Invalid("identity is required");
-        var uuid = identity.SystemUuid.Trim().ToLowerInvariant();
-        var macs = identity.Macs.Select(m => m.Trim().ToLowerInvariant()).Where(m => m.Length > 0).Distinct().ToList();
-        if (uuid.Length == 0 && macs.Count == 0)
-        {
-            throw Invalid("identity needs a system UUID or at least one MAC address");
-        }
-
-        var keys = new List<string>();
-        if (uuid.Length > 0)
-        {
-            keys.Add("uuid:" + uuid);
-        }
-
-        keys.AddRange(macs.Select(m => "mac:" + m));
-        var matches = keys.SelectMany(k => _caches.HostCache.ByIndex(ResourceCaches.HostsByIdentity, k))
-            .Where(h => h.Metadata.Namespace == poolNamespace)
-            .DistinctBy(h => h.Metadata.Uid)
-            .ToList();
-        if (matches.Count > 1)
-        {
-            throw new RpcException(new Status(StatusCode.FailedPrecondition,
-                $"identity matches several hosts ({string.Join(", ", matches.Select(h => h.Metadata.Name))}); an operator must resolve it"));
-        }
-
-        var inventory = request.Inventory is null ? null : InventoryConversion.ToApi(request.Inventory);
-        var name = matches.Count == 1 ? matches[0].Metadata.Name! : InventoryNames.For(identity.Hostname, uuid, macs);
-        if (matches.Count == 0)
-        {
-            await CreateHostAsync(pool, name, uuid, macs, keys, identity.Serial, request, ct).ConfigureAwait(false);
-        }
-        else if (IsConnectedElsewhere(matches[0]))
-        {
-            // A second machine presenting a live host's identity is a cloned image or a spoof: refuse it loudly
-            // instead of letting the last one win (and take over the first one's machine).
-            _events.Warning(matches[0], InfrastructureResources.MachineInventories.Kind, "DuplicateIdentity",
-                "A second agent registered with this host's identity while the host is connected; refused.");
-            DuplicateIdentity(_logger, poolNamespace, name);
-            throw new RpcException(new Status(StatusCode.AlreadyExists,
-                $"host {poolNamespace}/{name} with this identity is connected now; refusing a second host with the same identity"));
-        }
-
-        var credential = HostCredential.Issue(poolNamespace, name);
-        var hash = HostCredential.Hash(credential);
-        var written = await _writer.UpdateAsync(poolNamespace, name, host =>
-        {
-            var status = host.Status!;
-            status.CredentialHash = hash;
-            status.Inventory = inventory ?? status.Inventory;
-            status.AgentVersion = request.AgentVersion;
-            status.LastSeen = _time.GetUtcNow();
-            return true;
-        }, offline: null, ct).ConfigureAwait(false)
-            ?? throw new RpcException(new Status(StatusCode.Unavailable, "the host record disappeared during registration; retry"));
-        Registered(_logger, poolNamespace, name, matches.Count == 0);
-        return new RegisterResponse { Namespace = poolNamespace, InventoryName = written.Metadata.Name, Credential = credential, Settings = Settings };
-    }
+    public override Task<RegisterResponse> Register(RegisterRequest request, ServerCallContext context) =>
+        _registrar.RegisterAsync(request, context.Peer, Settings, context.CancellationToken);
 
     public override async Task Sync(IAsyncStreamReader<AgentMessage> requestStream, IServerStreamWriter<CoordinatorMessage> responseStream, ServerCallContext context)
     {
         var host = context.Host();
         var hostKey = CacheKeys.Of(host);
+        var credentialHash = host.Status?.CredentialHash;
+        RefuseDenied(host);
         if (!await requestStream.MoveNext(context.CancellationToken).ConfigureAwait(false) || requestStream.Current.BodyCase != AgentMessage.BodyOneofCase.Hello)
         {
             throw new RpcException(new Status(StatusCode.FailedPrecondition, "the first message on a Sync stream must be a hello"));
@@ -155,8 +84,11 @@ internal sealed partial class AgentApiService : AgentService.AgentServiceBase, I
 
         using var stream = _streams.Open(hostKey, context.CancellationToken);
         var writeLock = new SemaphoreSlim(1, 1);
+        using var reports = new HostReportWriter(_writer, _budget, hostKey, host.Metadata.Namespace, host.Metadata.Name!);
         try
         {
+            // A new stream costs a write: budgeted like reports, so reconnecting in a loop is no way around the budget.
+            await _budget.WaitAsync(hostKey, stream.Token).ConfigureAwait(false);
             var updated = await _writer.UpdateAsync(host.Metadata.Namespace, host.Metadata.Name!, h =>
             {
                 var status = h.Status!;
@@ -181,16 +113,25 @@ internal sealed partial class AgentApiService : AgentService.AgentServiceBase, I
                 await SendAsync(responseStream, writeLock, new CoordinatorMessage { InventoryRequest = new InventoryRequest() }, stream.Token).ConfigureAwait(false);
             }
 
-            var sender = SendDesiredLoopAsync(stream, responseStream, writeLock);
+            var sender = SendDesiredLoopAsync(stream, responseStream, writeLock, credentialHash);
+            var writer = reports.RunAsync(e => SendFailed(_logger, e, hostKey), stream.Token);
             try
             {
-                await ReceiveLoopAsync(requestStream, host, stream.Token).ConfigureAwait(false);
+                await ReceiveLoopAsync(requestStream, reports, stream.Token).ConfigureAwait(false);
             }
             finally
             {
                 stream.End();
-                await sender.ConfigureAwait(false);
+                await Task.WhenAll(sender, writer).ConfigureAwait(false);
+                if (stream.Revoked is null)
+                {
+                    await FlushAsync(reports, hostKey).ConfigureAwait(false);
+                }
             }
+        }
+        catch (OperationCanceledException) when (stream.Revoked is { } revoked)
+        {
+            throw new RpcException(revoked);
         }
         catch (OperationCanceledException) when (stream.Replaced)
         {
@@ -233,9 +174,22 @@ internal sealed partial class AgentApiService : AgentService.AgentServiceBase, I
         return data;
     }
 
-    public void Dispose() => _registrations.Dispose();
+    public void Dispose()
+    {
+        _registrar.Dispose();
+        _budget.Dispose();
+    }
 
-    private async Task SendDesiredLoopAsync(AgentStream stream, IServerStreamWriter<CoordinatorMessage> responseStream, SemaphoreSlim writeLock)
+    private static void RefuseDenied(MachineInventory host)
+    {
+        if (host.Spec?.Denied == true)
+        {
+            CoordinatorMetrics.AgentApiRejections.Add(1, new KeyValuePair<string, object?>("reason", "denied"));
+            throw new RpcException(new Status(StatusCode.PermissionDenied, "an operator denied this host"));
+        }
+    }
+
+    private async Task SendDesiredLoopAsync(AgentStream stream, IServerStreamWriter<CoordinatorMessage> responseStream, SemaphoreSlim writeLock, string? credentialHash)
     {
         var (namespaceName, name) = CacheKeys.Split(stream.HostKey);
         long sent = -1;
@@ -244,6 +198,13 @@ internal sealed partial class AgentApiService : AgentService.AgentServiceBase, I
             while (!stream.Token.IsCancellationRequested)
             {
                 var host = _caches.HostCache.Get(namespaceName, name);
+                if (await RevocationAsync(host, namespaceName, name, credentialHash, stream.Token).ConfigureAwait(false) is { } revoked)
+                {
+                    // Re-keyed (the new holder has the record now), denied or deleted: this stream's credential is void.
+                    stream.Revoke(revoked);
+                    return;
+                }
+
                 var generation = host?.Status?.DesiredGeneration ?? 0;
                 if (host is not null && generation > sent)
                 {
@@ -282,26 +243,59 @@ internal sealed partial class AgentApiService : AgentService.AgentServiceBase, I
         }
     }
 
-    private async Task ReceiveLoopAsync(IAsyncStreamReader<AgentMessage> requestStream, MachineInventory host, CancellationToken cancellationToken)
+    /// <summary>Why a stream authenticated with <paramref name="credentialHash"/> must end now, or null while it stands.</summary>
+    private async Task<Status?> RevocationAsync(MachineInventory? cached, string? namespaceName, string name, string? credentialHash, CancellationToken ct)
     {
-        var namespaceName = host.Metadata.Namespace;
-        var name = host.Metadata.Name!;
+        if (cached?.Spec?.Denied == true)
+        {
+            return new Status(StatusCode.PermissionDenied, "an operator denied this host");
+        }
+
+        if (cached is not null && cached.Status?.CredentialHash == credentialHash)
+        {
+            return null;
+        }
+
+        // The cache may still lag the registration this stream's credential came from: ask the source before ending it.
+        try
+        {
+            var current = await _caches.Hosts.GetAsync(namespaceName, name, ct).ConfigureAwait(false);
+            return current.Status?.CredentialHash == credentialHash
+                ? null
+                : new Status(StatusCode.Unauthenticated, "this host's credential was replaced (re-keyed); register again");
+        }
+        catch (KubeNotFoundException)
+        {
+            return new Status(StatusCode.Unauthenticated, "this host's record was deleted; register again");
+        }
+    }
+
+    private async Task FlushAsync(HostReportWriter reports, string hostKey)
+    {
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        try
+        {
+            await reports.FlushAsync(deadline.Token).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is KubeApiException or KubeConnectionException or OperationCanceledException)
+        {
+            SendFailed(_logger, e, hostKey);
+        }
+    }
+
+    private static async Task ReceiveLoopAsync(IAsyncStreamReader<AgentMessage> requestStream, HostReportWriter reports, CancellationToken cancellationToken)
+    {
         while (await requestStream.MoveNext(cancellationToken).ConfigureAwait(false))
         {
             var message = requestStream.Current;
             switch (message.BodyCase)
             {
                 case AgentMessage.BodyOneofCase.State:
-                    var observed = message.State;
-                    await _writer.UpdateAsync(namespaceName, name, h => ObservedStateApplier.Apply(h.Status!, observed), h => false, cancellationToken).ConfigureAwait(false);
+                    reports.Post(message.State);
                     break;
                 case AgentMessage.BodyOneofCase.Inventory:
-                    ApiHostInventory inventory = InventoryConversion.ToApi(message.Inventory);
-                    await _writer.UpdateAsync(namespaceName, name, h =>
-                    {
-                        h.Status!.Inventory = inventory;
-                        return true;
-                    }, h => false, cancellationToken).ConfigureAwait(false);
+                    RegistrationLimits.Check(message.Inventory);
+                    reports.Post(InventoryConversion.ToApi(message.Inventory));
                     break;
                 case AgentMessage.BodyOneofCase.Heartbeat:
                     // Liveness is the stream itself; a heartbeat costs no write.
@@ -337,57 +331,6 @@ internal sealed partial class AgentApiService : AgentService.AgentServiceBase, I
         }
     }
 
-    private async Task CreateHostAsync(
-        MachineInventoryPool pool, string name, string uuid, List<string> macs, List<string> identityKeys, string serial, RegisterRequest request, CancellationToken ct)
-    {
-        var labels = new Dictionary<string, string>(pool.Spec?.Defaults?.Labels ?? new Dictionary<string, string>(), StringComparer.Ordinal);
-        foreach (var (key, value) in request.Labels)
-        {
-            if (!LabelSyntax.IsValidKey(key) || !LabelSyntax.IsValidValue(value))
-            {
-                throw Invalid($"label {key}={value} is not a valid Kubernetes label");
-            }
-
-            labels[key] = value;
-        }
-
-        var host = new MachineInventory
-        {
-            ApiVersion = InfrastructureResources.MachineInventories.ApiVersion,
-            Kind = InfrastructureResources.MachineInventories.Kind,
-            Metadata = new ObjectMeta { Name = name, Namespace = pool.Metadata.Namespace, Labels = labels },
-            Spec = new MachineInventorySpec
-            {
-                Identity = new Api.V1Beta1.HostIdentity { SystemUuid = uuid.Length > 0 ? uuid : null, Macs = macs, Serial = serial.Length > 0 ? serial : null },
-                PoolRef = new LocalObjectReference { Name = pool.Metadata.Name },
-                Approved = pool.Spec?.Registration?.AutoApprove ?? true,
-                FailureDomain = labels.GetValueOrDefault(WellKnownLabels.Zone),
-            },
-        };
-        try
-        {
-            await _caches.Hosts.CreateAsync(host, ct).ConfigureAwait(false);
-            _events.Normal(host, InfrastructureResources.MachineInventories.Kind, "Registered",
-                $"Host registered through pool {pool.Metadata.Name}");
-        }
-        catch (KubeAlreadyExistsException)
-        {
-            // The same host registering twice at once, or a name taken by another identity.
-            var existing = await _caches.Hosts.GetAsync(pool.Metadata.Namespace, name, ct).ConfigureAwait(false);
-            var sameHost = ResourceCaches.IdentityKeys(existing).Intersect(identityKeys).Any();
-            if (!sameHost)
-            {
-                throw new RpcException(new Status(StatusCode.AlreadyExists, $"a different host already uses the name {name}"));
-            }
-        }
-    }
-
-    private bool IsConnectedElsewhere(MachineInventory host) =>
-        host.Status?.ConnectedTo is { Length: > 0 } replica
-        && (replica == _options.ReplicaId
-            ? _streams.IsOpen(CacheKeys.Of(host))
-            : ReplicaLeases.IsAlive(_caches, _caches.CoordinatorNamespace, replica, _time.GetUtcNow(), out _));
-
     private static RpcException Invalid(string message) => new(new Status(StatusCode.InvalidArgument, message));
 
     private static RpcException Stopping() => new(new Status(StatusCode.Unavailable, "this coordinator replica is stopping; reconnect"));
@@ -404,12 +347,6 @@ internal sealed partial class AgentApiService : AgentService.AgentServiceBase, I
             writeLock.Release();
         }
     }
-
-    [LoggerMessage(EventId = 5101, Level = LogLevel.Information, Message = "Host {Namespace}/{Host} registered (new: {New})")]
-    private static partial void Registered(ILogger logger, string @namespace, string host, bool @new);
-
-    [LoggerMessage(EventId = 5103, Level = LogLevel.Error, Message = "Refused a second agent presenting the identity of connected host {Namespace}/{Host}")]
-    private static partial void DuplicateIdentity(ILogger logger, string @namespace, string host);
 
     [LoggerMessage(EventId = 5104, Level = LogLevel.Information, Message = "Bootstrap data of machine {Machine} delivered to host {Namespace}/{Host}")]
     private static partial void BootstrapDelivered(ILogger logger, string? @namespace, string? host, string? machine);

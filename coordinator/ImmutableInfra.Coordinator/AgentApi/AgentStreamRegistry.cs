@@ -81,6 +81,9 @@ internal sealed class AgentStream : IDisposable
 
     public bool Replaced { get; private set; }
 
+    /// <summary>Why the stream's credential no longer holds (re-keyed, denied, deleted); null while it does.</summary>
+    public ImmutableInfra.Grpc.Status? Revoked { get; private set; }
+
     public void Wake()
     {
         try
@@ -117,6 +120,12 @@ internal sealed class AgentStream : IDisposable
             _bootstrap = null;
             return held is { } h && h.MachineUid == machineUid && now < h.Expires ? h.Data : null;
         }
+    }
+
+    public void Revoke(ImmutableInfra.Grpc.Status why)
+    {
+        Revoked = why;
+        End();
     }
 
     public void Replace()

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text;
 using ImmutableInfra.Api.V1Beta1;
 using ImmutableInfra.Kubernetes.Client;
@@ -38,17 +37,5 @@ internal static class PoolTokens
 
         var token = secret.Data?.GetValueOrDefault(SecretKey(pool)) is { Length: > 0 } bytes ? Encoding.UTF8.GetString(bytes).Trim() : null;
         return (true, string.IsNullOrEmpty(token) ? null : token);
-    }
-
-    /// <summary>Constant-time check of <paramref name="presented"/> against the pool's Secret; false when there is none.</summary>
-    public static async Task<bool> VerifyAsync(IResourceClient<Secret> secrets, MachineInventoryPool pool, string presented, CancellationToken ct)
-    {
-        if (string.IsNullOrEmpty(presented) || (await ReadAsync(secrets, pool, ct).ConfigureAwait(false)).Token is not { } stored)
-        {
-            return false;
-        }
-
-        // Hash both sides first so the comparison's time depends on neither length.
-        return CryptographicOperations.FixedTimeEquals(SHA256.HashData(Encoding.UTF8.GetBytes(stored)), SHA256.HashData(Encoding.UTF8.GetBytes(presented.Trim())));
     }
 }

@@ -12,6 +12,7 @@ namespace ImmutableInfra.Coordinator.Cli;
 
 /// <summary>
 /// The operator's commands: list and show pools, hosts, machines and clusters; cordon and uncordon a host;
+/// approve, deny or allow the re-key of a host;
 /// create or rotate a pool's registration token; render a pool's enrollment (EnrollmentCommand.cs). Errors
 /// name what is wrong and set the exit code.
 /// </summary>
@@ -42,6 +43,17 @@ internal static partial class OperatorCommands
         hosts.Subcommands.Add(ShowHost(context));
         hosts.Subcommands.Add(Cordon(context, "cordon", true));
         hosts.Subcommands.Add(Cordon(context, "uncordon", false));
+        hosts.Subcommands.Add(Decide(context, "approve",
+            "admit a host: a new host of a pool that does not auto-approve, a denied host, or a re-key waiting for approval",
+            // A host waiting for a re-key is approved for that too; one that waits only for admission opens no re-key window.
+            (host, now) => "{\"spec\":{\"approved\":true,\"denied\":null" + (host.Status?.RekeyRequest is null ? string.Empty : ",\"rekeyApprovedAt\":" + Timestamp(now)) + "}}",
+            "approved"));
+        hosts.Subcommands.Add(Decide(context, "deny",
+            "refuse a host: its agent may not sync, and no registrant with its identity is enrolled or re-keyed until it is approved",
+            (_, _) => "{\"spec\":{\"approved\":false,\"denied\":true,\"rekeyApprovedAt\":null}}", "denied"));
+        hosts.Subcommands.Add(Decide(context, "rekey",
+            "let the next registrant with this host's identity have a new credential without the old one (within an hour; once)",
+            (_, now) => "{\"spec\":{\"rekeyApprovedAt\":" + Timestamp(now) + "}}", "may be re-keyed once within the hour"));
         root.Subcommands.Add(hosts);
 
         var machines = new Command("machines", "BaremetalMachines: the CAPI machines and the hosts they claimed");
@@ -120,6 +132,25 @@ internal static partial class OperatorCommands
         }));
         return command;
     }
+
+    /// <summary>An operator's decision on a host: one merge patch of its spec, built from the time it is made.</summary>
+    private static Command Decide(CliContext context, string name, string description, Func<MachineInventory, DateTimeOffset, string> patch, string outcome)
+    {
+        var nameArgument = new Argument<string>("name") { Description = "the host's MachineInventory name" };
+        var command = new Command(name, description) { nameArgument };
+        command.SetAction((parse, ct) => context.RunAsync(parse, async (api, namespaceName, _) =>
+        {
+            var host = parse.GetValue(nameArgument)!;
+            var hosts = api.Resource(InfrastructureResources.MachineInventories);
+            var current = await hosts.GetAsync(namespaceName, host, ct).ConfigureAwait(false);
+            await hosts.PatchAsync(namespaceName, host, patch(current, DateTimeOffset.UtcNow), ct).ConfigureAwait(false);
+            await context.Output.WriteLineAsync($"host {namespaceName}/{host} {outcome}").ConfigureAwait(false);
+            return ExitCodes.Ok;
+        }));
+        return command;
+    }
+
+    private static string Timestamp(DateTimeOffset now) => now.UtcDateTime.ToString("'\"'yyyy-MM-dd'T'HH:mm:ss'Z\"'", CultureInfo.InvariantCulture);
 
     private static Command Token(CliContext context)
     {
@@ -210,7 +241,7 @@ internal static class PoolTable
 /// <summary>Table columns and the detailed view for hosts.</summary>
 internal static class HostTable
 {
-    public static readonly string[] Headers = ["NAME", "STATE", "MACHINE", "CPU", "MEMORY", "DISKS", "AGENT", "AGE"];
+    public static readonly string[] Headers = ["NAME", "STATE", "MACHINE", "CPU", "MEMORY", "DISKS", "AGENT", "AGE", "APPROVAL", "WAITING"];
 
     public static string[] Row(MachineInventory host, DateTimeOffset now)
     {
@@ -226,7 +257,26 @@ internal static class HostTable
             (inventory?.Disks?.Count ?? 0).ToString(CultureInfo.InvariantCulture),
             s?.AgentVersion ?? "-",
             Ages.Since(host.Metadata.CreationTimestamp, now),
+            Approval(host),
+            Waiting(host, now),
         ];
+    }
+
+    /// <summary>approved, denied, or waiting (for admission).</summary>
+    public static string Approval(MachineInventory host) =>
+        host.Spec?.Denied == true ? "denied" : host.Spec?.Approved == true ? "approved" : "waiting";
+
+    /// <summary>What the host waits for an operator for, and since when; "-" for nothing.</summary>
+    public static string Waiting(MachineInventory host, DateTimeOffset now)
+    {
+        if (host.Status?.RekeyRequest is { } request)
+        {
+            var reason = request.Reason ?? string.Empty;
+            var cut = reason.IndexOf(';', StringComparison.Ordinal);
+            return $"rekey from {request.Source ?? "?"} {Ages.Since(request.RequestedAt, now)} ago: {(cut > 0 ? reason[..cut] : reason)}";
+        }
+
+        return host.Spec?.Approved != true && host.Spec?.Denied != true ? "admission: its pool does not auto-approve" : "-";
     }
 
     public static void Describe(TextWriter output, MachineInventory host)
@@ -237,7 +287,13 @@ internal static class HostTable
         output.WriteLine($"Pool:           {host.Spec?.PoolRef?.Name ?? "-"}");
         output.WriteLine($"Failure domain: {HostEligibility.FailureDomainOf(host) ?? "-"}");
         output.WriteLine($"Maintenance:    {(host.Spec?.Maintenance == true ? "yes" : "no")}");
-        output.WriteLine($"Identity:       uuid={host.Spec?.Identity?.SystemUuid ?? "-"} macs={string.Join(',', host.Spec?.Identity?.Macs ?? [])}");
+        output.WriteLine($"Identity:       uuid={host.Spec?.Identity?.SystemUuid ?? "-"} macs={string.Join(',', host.Spec?.Identity?.Macs ?? [])} serial={host.Spec?.Identity?.Serial ?? "-"}");
+        output.WriteLine($"Approval:       {Approval(host)}{(host.Spec?.RekeyApprovedAt is { } rekey ? $" (re-key approved {rekey:O})" : string.Empty)}");
+        output.WriteLine($"Credential:     {(s?.CredentialIssuedAt is { } issued ? $"issued {issued:O}" : s?.CredentialHash is null ? "none" : "issued")}");
+        if (s?.RekeyRequest is { } request)
+        {
+            output.WriteLine($"Waiting:        re-key requested {request.RequestedAt:O} from {request.Source}: {request.Reason}");
+        }
         output.WriteLine($"Claim:          {(s?.Claim?.MachineRef is { } m ? $"{m.Namespace}/{m.Name}{(s.Claim.Released == true ? " (released, resetting)" : string.Empty)}" : "-")}");
         output.WriteLine($"Agent:          {s?.AgentVersion ?? "-"} phase={s?.AgentPhase ?? "-"} connected={(string.IsNullOrEmpty(s?.ConnectedTo) ? "no" : s.ConnectedTo)}");
         if (s?.Bootstrap is { } b)

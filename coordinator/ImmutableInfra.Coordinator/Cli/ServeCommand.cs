@@ -29,6 +29,16 @@ internal static class ServeCommand
         var defaults = new CoordinatorOptions();
         var apiQps = new Option<double>("--kube-api-qps") { Description = "Kubernetes API requests per second (sustained) for controllers and the agent API, when --kube-api-rate-limit applies it", DefaultValueFactory = _ => defaults.ApiQps };
         var apiBurst = new Option<int>("--kube-api-burst") { Description = "Kubernetes API requests allowed in a burst above --kube-api-qps", DefaultValueFactory = _ => defaults.ApiBurst };
+        var sourceRate = new Option<double>("--registration-rate-per-source")
+        {
+            Description = "registrations per second accepted from one source address (IPv6: one /64), counted before the token is checked",
+            DefaultValueFactory = _ => defaults.RegistrationsPerSecondPerSource,
+        };
+        var sourceBurst = new Option<int>("--registration-burst-per-source")
+        {
+            Description = "registrations allowed in a burst from one source address above --registration-rate-per-source",
+            DefaultValueFactory = _ => defaults.RegistrationBurstPerSource,
+        };
         var apiRateLimit = new Option<string>("--kube-api-rate-limit")
         {
             Description = "auto: apply --kube-api-qps/--kube-api-burst only while the API server does not report API Priority and Fairness; always; off",
@@ -38,6 +48,7 @@ internal static class ServeCommand
         var command = new Command("serve", "run a coordinator replica (controllers on the leader, the agent API on every replica)")
         {
             kube.Kubeconfig, kube.Context, ns, agentApi, http, cert, key, insecure, leaderElect, grace, shutdownDelay, backoff, apiQps, apiBurst, apiRateLimit,
+            sourceRate, sourceBurst,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -61,6 +72,8 @@ internal static class ServeCommand
                     ApiRateLimit = ParseRateLimit(parse.GetValue(apiRateLimit)!),
                     ShutdownDelay = DurationText.Parse(parse.GetValue(shutdownDelay)!, "--shutdown-delay"),
                     StopOnSignals = true,
+                    RegistrationsPerSecondPerSource = parse.GetValue(sourceRate),
+                    RegistrationBurstPerSource = parse.GetValue(sourceBurst),
                 };
                 options.Validate();
                 settings = kube.Load(parse);

@@ -55,6 +55,23 @@ internal sealed record CoordinatorOptions
     public int RegistrationBurst { get; init; } = 200;
 
     /// <summary>
+    /// Registrations accepted per second from one source address (an IPv6 /64), counted before the token is checked,
+    /// so a flood from one address spends only its own budget. A real host registers once per install; the burst
+    /// lets a rack behind one NAT enroll at once.
+    /// </summary>
+    public double RegistrationsPerSecondPerSource { get; init; } = 10;
+
+    public int RegistrationBurstPerSource { get; init; } = 50;
+
+    /// <summary>
+    /// API writes per second one host's Sync stream may cause (sustained); reports beyond it are coalesced into the
+    /// next write, the latest always kept, so a host changing state in a loop costs a bounded write rate.
+    /// </summary>
+    public double HostWritesPerSecond { get; init; } = 2;
+
+    public int HostWriteBurst { get; init; } = 10;
+
+    /// <summary>
     /// Workers per controller. Reconciles wait on API round trips, not on CPU: with 4, a burst of 500 new machines
     /// queued behind each other for seconds (coordinator scale benchmark, docs/benchmarks.md).
     /// </summary>
@@ -91,6 +108,8 @@ internal sealed record CoordinatorOptions
         Require(AgentHeartbeatInterval >= TimeSpan.FromMilliseconds(100), "agent-heartbeat-interval", "must be at least 100ms");
         Require(AgentMaxReconnectBackoff >= TimeSpan.FromSeconds(1), "agent-max-reconnect-backoff", "must be at least 1s");
         Require(RegistrationsPerSecond > 0 && RegistrationBurst >= 1, "registration-rate", "must be positive");
+        Require(RegistrationsPerSecondPerSource > 0 && RegistrationBurstPerSource >= 1, "registration-rate-per-source", "must be positive");
+        Require(HostWritesPerSecond > 0 && HostWriteBurst >= 1, "host-write-rate", "must be positive");
         Require(ReconcileConcurrency is >= 1 and <= 64, "reconcile-concurrency", "must be 1-64");
         Require(ApiQps > 0 && ApiBurst >= 1, "api-qps", "must be positive");
         Require(Enum.IsDefined(ApiRateLimit), "kube-api-rate-limit", "must be auto, always or off");

@@ -23,6 +23,14 @@ internal static class CoordinatorMetrics
 
     public static Counter<long> AgentApiRejections { get; } = Meter.CreateCounter<long>("immutableinfra.agent_api.rejections", description: "Agent calls refused, by reason.");
 
+    public static Counter<long> IdentityRefusals { get; } = Meter.CreateCounter<long>("immutableinfra.agent_api.identity_refusals",
+        description: "Registrations refused by the identity rules (contradiction, duplicate, waiting for an operator, denied), by reason.");
+
+    public static Counter<long> Rekeys { get; } = Meter.CreateCounter<long>("immutableinfra.agent_api.rekeys", description: "Existing host records given a new credential, by grounds.");
+
+    public static Counter<long> CoalescedReports { get; } = Meter.CreateCounter<long>("immutableinfra.agent_api.coalesced_reports",
+        description: "Agent reports folded into a later write by the per-host write budget.");
+
     public static Counter<long> Heartbeats { get; } = Meter.CreateCounter<long>("immutableinfra.agent_api.heartbeats", description: "Heartbeats received (they cost no API write).");
 
     public static UpDownCounter<long> OpenStreams { get; } = Meter.CreateUpDownCounter<long>("immutableinfra.agent_api.open_streams", description: "Sync streams open on this replica.");

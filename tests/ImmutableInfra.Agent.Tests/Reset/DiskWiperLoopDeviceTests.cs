@@ -50,8 +50,54 @@ public sealed class DiskWiperLoopDeviceTests
         var result = await _wiper.WipeAsync(disk, WipePolicy.Full, persistent: false, new Inline<DiskWipeProgress>(_ => { }), CancellationToken.None);
 
         Assert.Equal(DiskWipeState.Skipped, result.State);
-        Assert.Equal("a filesystem on it is mounted", result.Reason);
+        Assert.Equal("a filesystem on it is mounted, or it is in use (swap, device-mapper, md)", result.Reason);
         Assert.Equal("ext4", loop.Signatures());
+    }
+
+    [Fact]
+    public async Task Wipe_ActiveSwap_IsRefused_ThoughNothingIsMounted()
+    {
+        using var loop = new LoopDevice(DiskBytes);
+        Shell.Run("mkswap", loop.DevicePath);
+        Shell.Run("swapon", loop.DevicePath);
+        try
+        {
+            var disk = Inventory(loop);
+            Assert.True(disk.Info.Mounted);
+
+            var result = await _wiper.WipeAsync(disk, WipePolicy.Full, persistent: false, new Inline<DiskWipeProgress>(_ => { }), CancellationToken.None);
+
+            Assert.Equal(DiskWipeState.Skipped, result.State);
+            Assert.Equal("swap", loop.Signatures());
+        }
+        finally
+        {
+            Shell.Run("swapoff", loop.DevicePath);
+        }
+    }
+
+    [Fact]
+    public async Task Wipe_ReadOnlyDisk_IsRefused_AndKeepsItsBytes()
+    {
+        using var loop = new LoopDevice(DiskBytes);
+        loop.Write(0, [0xAB, 0xCD]);
+        Shell.Run("blockdev", "--setro", loop.DevicePath);
+        try
+        {
+            var disk = Inventory(loop);
+            Assert.True(disk.Info.ReadOnly);
+
+            var result = await _wiper.WipeAsync(disk, WipePolicy.Full, persistent: false, new Inline<DiskWipeProgress>(_ => { }), CancellationToken.None);
+
+            Assert.Equal(DiskWipeState.Skipped, result.State);
+            Assert.Equal("read-only", result.Reason);
+            Assert.Equal([0xAB, 0xCD], loop.Read(0, 2));
+        }
+        finally
+        {
+            // The flag stays with the loop device after it is detached: the next test to get it would find it read-only.
+            Shell.Run("blockdev", "--setrw", loop.DevicePath);
+        }
     }
 
     [Fact]

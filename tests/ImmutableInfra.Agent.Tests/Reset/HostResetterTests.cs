@@ -27,8 +27,13 @@ public sealed class HostResetterTests : IDisposable
         }
     }
 
-    private static DiskRecord Disk(string name, bool mounted = false, bool holdsOs = false) => new(
-        new DiskInfo { Name = name, ByIdPath = $"/dev/disk/by-id/wwn-{name}", SizeBytes = 8UL * 1024 * 1024 * 1024, Mounted = mounted, HoldsOs = holdsOs },
+    private static DiskRecord Disk(
+        string name, bool mounted = false, bool holdsOs = false, bool readOnly = false, bool removable = false, DiskTransport transport = DiskTransport.Sata) => new(
+        new DiskInfo
+        {
+            Name = name, ByIdPath = $"/dev/disk/by-id/wwn-{name}", SizeBytes = 8UL * 1024 * 1024 * 1024, Mounted = mounted, HoldsOs = holdsOs,
+            ReadOnly = readOnly, Removable = removable, Transport = transport,
+        },
         "/dev/" + name, [$"/dev/{name}1"], SupportsDiscard: false);
 
     private HostResetter Resetter(params DiskRecord[] disks) => new(
@@ -64,7 +69,7 @@ public sealed class HostResetterTests : IDisposable
         [
             ("/dev/disk/by-id/wwn-sda", DiskWipeState.Skipped, "holds the running OS"),
             ("/dev/disk/by-id/wwn-sdb", DiskWipeState.Done, ""),
-            ("/dev/disk/by-id/wwn-sdc", DiskWipeState.Skipped, "a filesystem on it is mounted"),
+            ("/dev/disk/by-id/wwn-sdc", DiskWipeState.Skipped, "a filesystem on it is mounted, or it is in use (swap, device-mapper, md)"),
             ("/dev/disk/by-id/wwn-sdd", DiskWipeState.Skipped, "marked persistent"),
             ("/dev/disk/by-id/wwn-sde", DiskWipeState.Skipped, "policy none"),
         ], final.Disks.Select(d => (d.Disk, d.State, d.Reason)));
@@ -74,6 +79,36 @@ public sealed class HostResetterTests : IDisposable
         await _runner.DidNotReceive().RunAsync(Arg.Is<CommandRequest>(r => r.Display.Contains("sda", StringComparison.Ordinal)), Arg.Any<CancellationToken>());
         await _writer.Received(2).ZeroAsync("/dev/sdb", Arg.Any<long>(), 1024 * 1024, Arg.Any<IProgress<long>>(), Arg.Any<CancellationToken>());
         await _writer.DidNotReceive().ZeroAsync(Arg.Is<string>(d => d != "/dev/sdb"), Arg.Any<long>(), Arg.Any<long>(), Arg.Any<IProgress<long>>(), Arg.Any<CancellationToken>());
+    }
+
+    [Fact]
+    public async Task Reset_FullWipeOverridesNamingEveryProtectedDisk_WipeNoneOfThem()
+    {
+        // Whatever the coordinator sends: Full by default, and Full again for each protected disk, named every way a
+        // disk can be named (by-id path, kernel name, device path).
+        var reset = new ContractReset { MachineUid = "m-1", DefaultPolicy = WipePolicy.Full };
+        foreach (var (name, i) in new[] { "sda", "sdb", "sdc", "sdd", "sdf", "sdg" }.Select((n, i) => (n, i)))
+        {
+            reset.Disks.Add(new DiskWipe { Disk = (i % 3) switch { 0 => $"/dev/disk/by-id/wwn-{name}", 1 => name, _ => "/dev/" + name }, Policy = WipePolicy.Full });
+        }
+
+        var outcome = await ResetAsync(Resetter(
+            Disk("sda", mounted: true, holdsOs: true), Disk("sdb", mounted: true), Disk("sdc", readOnly: true), Disk("sdd"),
+            Disk("sdf", removable: true), Disk("sdg", transport: DiskTransport.Usb)), reset);
+
+        Assert.True(outcome.Succeeded, outcome.FailureReason);
+        Assert.Equal(
+        [
+            ("/dev/disk/by-id/wwn-sda", DiskWipeState.Skipped, "holds the running OS"),
+            ("/dev/disk/by-id/wwn-sdb", DiskWipeState.Skipped, "a filesystem on it is mounted, or it is in use (swap, device-mapper, md)"),
+            ("/dev/disk/by-id/wwn-sdc", DiskWipeState.Skipped, "read-only"),
+            ("/dev/disk/by-id/wwn-sdd", DiskWipeState.Skipped, "marked persistent"),
+            ("/dev/disk/by-id/wwn-sdf", DiskWipeState.Skipped, "removable (USB) disk"),
+            ("/dev/disk/by-id/wwn-sdg", DiskWipeState.Skipped, "removable (USB) disk"),
+        ], _progress[^1].Disks.Select(d => (d.Disk, d.State, d.Reason)));
+        await _runner.DidNotReceive().RunAsync(Arg.Is<CommandRequest>(r => r.Display.StartsWith("wipefs", StringComparison.Ordinal) || r.Display.StartsWith("blkdiscard", StringComparison.Ordinal)),
+            Arg.Any<CancellationToken>());
+        await _writer.DidNotReceive().ZeroAsync(Arg.Any<string>(), Arg.Any<long>(), Arg.Any<long>(), Arg.Any<IProgress<long>>(), Arg.Any<CancellationToken>());
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using ImmutableInfra.Kubernetes.Objects;
 
 namespace ImmutableInfra.Api.V1Beta1;
 
@@ -13,6 +14,20 @@ public sealed class MachineInventorySpec
 
     /// <summary>An operator's approval of a host whose pool does not auto-approve; ignored otherwise.</summary>
     public bool? Approved { get; set; }
+
+    /// <summary>
+    /// An operator's refusal: no registrant matching this host's identity is enrolled or re-keyed, and its agent may
+    /// not sync, until an operator approves it again.
+    /// </summary>
+    public bool? Denied { get; set; }
+
+    /// <summary>
+    /// An operator's approval of one re-key: the next registrant with this host's identity gets a new credential
+    /// without presenting the old one. Used up by that re-key (<c>status.rekeyApprovalUsed</c>), void once any later
+    /// credential is issued, and void an hour after it was given.
+    /// </summary>
+    [JsonConverter(typeof(KubeTimeConverter))]
+    public DateTimeOffset? RekeyApprovedAt { get; set; }
 
     /// <summary>Labels put on the Kubernetes Node this host becomes.</summary>
     public Dictionary<string, string>? NodeLabels { get; set; }

@@ -56,6 +56,17 @@ public sealed class MachineInventoryStatus : IStatusWithConditions
     /// </summary>
     public string? CredentialHash { get; set; }
 
+    /// <summary>When the current credential was issued; a re-key approval older than this is void.</summary>
+    [JsonConverter(typeof(KubeTimeConverter))]
+    public DateTimeOffset? CredentialIssuedAt { get; set; }
+
+    /// <summary>The <c>spec.rekeyApprovedAt</c> a re-key has used up (each approval allows one).</summary>
+    [JsonConverter(typeof(KubeTimeConverter))]
+    public DateTimeOffset? RekeyApprovalUsed { get; set; }
+
+    /// <summary>A registration of this host that was refused until an operator decides (approve, rekey or deny).</summary>
+    public RekeyRequest? RekeyRequest { get; set; }
+
     public BootstrapProgress? Bootstrap { get; set; }
     public WipeProgress? Wipe { get; set; }
     public VipStatus? Vip { get; set; }

@@ -9,18 +9,20 @@ using ImmutableInfra.Kubernetes.Client;
 namespace ImmutableInfra.Coordinator.AgentApi.Interceptors;
 
 /// <summary>
-/// Authentication and host scoping of the agent API: Register needs its pool's registration token, every other
-/// call a per-host credential (<c>authorization: Bearer</c>), and a host may touch only its own record (the Sync
-/// hello) and its own claim (FetchBootstrapData). The service methods get the host or pool through <see cref="AgentCallScope"/>.
+/// Authentication and host scoping of the agent API: every call but Register (which the registrar checks)
+/// needs a per-host credential (<c>authorization: Bearer</c>), and a host may touch only its own record (the Sync
+/// hello) and its own claim (FetchBootstrapData). The service methods get the host through <see cref="AgentCallScope"/>.
 /// </summary>
 internal sealed class AgentCredentialInterceptor(ResourceCaches caches) : Interceptor
 {
     public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
         TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
     {
-        if (request is RegisterRequest registration)
+        if (request is RegisterRequest)
         {
-            context.SetPool(await VerifyRegistrationAsync(registration, context.CancellationToken).ConfigureAwait(false));
+            // The registrar checks a registration itself, in the order that keeps a flood from starving good hosts:
+            // the caller's per-source budget first, then the request's bounds, then pool and token together (one
+            // answer for both), and only then the shared budget (HostRegistrar).
             return await continuation(request, context).ConfigureAwait(false);
         }
 
@@ -62,16 +64,6 @@ internal sealed class AgentCredentialInterceptor(ResourceCaches caches) : Interc
         await continuation(request, responseStream, context).ConfigureAwait(false);
     }
 
-    private async Task<MachineInventoryPool> VerifyRegistrationAsync(RegisterRequest request, CancellationToken ct)
-    {
-        var (poolNamespace, poolName) = SplitPool(request.Pool);
-        var pool = caches.PoolCache.Get(poolNamespace, poolName)
-            ?? throw new RpcException(new Status(StatusCode.NotFound, $"pool {poolNamespace}/{poolName} does not exist"));
-        return await PoolTokens.VerifyAsync(caches.Secrets, pool, request.RegistrationToken, ct).ConfigureAwait(false)
-            ? pool
-            : throw Rejected("bad_token", StatusCode.Unauthenticated, "registration token does not match the pool's");
-    }
-
     private async Task<MachineInventory> AuthenticateAsync(ServerCallContext context)
     {
         var authorization = context.RequestHeaders.GetValue("authorization");
@@ -103,17 +95,6 @@ internal sealed class AgentCredentialInterceptor(ResourceCaches caches) : Interc
         return host is not null && HostCredential.Matches(credential, host.Status?.CredentialHash)
             ? host
             : throw Rejected("bad_credential", StatusCode.Unauthenticated, "unknown or revoked host credential; register again");
-    }
-
-    private static (string Namespace, string Name) SplitPool(string pool)
-    {
-        var slash = pool.IndexOf('/', StringComparison.Ordinal);
-        if (slash <= 0 || slash == pool.Length - 1 || pool.IndexOf('/', slash + 1) >= 0)
-        {
-            throw new RpcException(new Status(StatusCode.InvalidArgument, $"pool must be \"namespace/name\", got \"{pool}\""));
-        }
-
-        return (pool[..slash], pool[(slash + 1)..]);
     }
 
     private static RpcException Rejected(string reason, StatusCode code, string detail)
