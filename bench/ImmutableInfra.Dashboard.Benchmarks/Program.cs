@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using ImmutableInfra.Dashboard;
-using ImmutableInfra.Kubernetes.InMemory;
+using ImmutableInfra.KubeApiServer;
 using k8s;
 using k8s.Models;
 using Microsoft.Extensions.Logging.Abstractions;

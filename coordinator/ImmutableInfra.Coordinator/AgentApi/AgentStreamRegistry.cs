@@ -82,7 +82,7 @@ internal sealed class AgentStream : IDisposable
     public bool Replaced { get; private set; }
 
     /// <summary>Why the stream's credential no longer holds (re-keyed, denied, deleted); null while it does.</summary>
-    public ImmutableInfra.Grpc.Status? Revoked { get; private set; }
+    public Grpc.Core.Status? Revoked { get; private set; }
 
     public void Wake()
     {
@@ -122,7 +122,7 @@ internal sealed class AgentStream : IDisposable
         }
     }
 
-    public void Revoke(ImmutableInfra.Grpc.Status why)
+    public void Revoke(Grpc.Core.Status why)
     {
         Revoked = why;
         End();

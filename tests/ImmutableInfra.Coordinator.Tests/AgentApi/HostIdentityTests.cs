@@ -1,7 +1,8 @@
 using System.Globalization;
 using ImmutableInfra.Api.V1Beta1;
 using ImmutableInfra.Contract.V1;
-using ImmutableInfra.Grpc;
+using Grpc.Core;
+using Grpc.Net.Client;
 using ImmutableInfra.Kubernetes.Objects;
 using ImmutableInfra.Lab;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -40,7 +41,7 @@ public sealed class HostIdentityTests
 
         // An impostor on its segment, with the pool token, its MAC and another UUID.
         using var channel = GrpcChannel.ForAddress(lab.Coordinators[0].AgentApiAddress);
-        var client = new AgentServiceClient(channel);
+        var client = new AgentService.AgentServiceClient(channel);
         var impostor = new Contract.V1.HostIdentity { SystemUuid = "0badc0de-0000-4000-8000-000000000001", Macs = { before.Spec!.Identity!.Macs![0] }, Hostname = "impostor" };
         var refused = await Assert.ThrowsAsync<RpcException>(() => client.RegisterAsync(Register(lab.PoolToken!, impostor)).ResponseAsync);
         Assert.Equal(StatusCode.AlreadyExists, refused.StatusCode);
@@ -75,7 +76,7 @@ public sealed class HostIdentityTests
         await lab.CreatePoolAsync(CancellationToken.None);
         var otherToken = await lab.CreatePoolAsync("other", autoApprove: true, CancellationToken.None);
         using var channel = GrpcChannel.ForAddress(lab.Coordinators[0].AgentApiAddress);
-        var client = new AgentServiceClient(channel);
+        var client = new AgentService.AgentServiceClient(channel);
         var identity = Identity(1);
         var victim = await client.RegisterAsync(Register(lab.PoolToken!, identity)).ResponseAsync;
         var hashBefore = (await HostAsync(lab, victim.InventoryName)).Status!.CredentialHash;
@@ -93,7 +94,7 @@ public sealed class HostIdentityTests
         await using var lab = await LabEnvironment.StartAsync(new LabOptions { Hosts = 1, Timeout = Settle }, NullLoggerFactory.Instance, CancellationToken.None);
         var token = await lab.CreatePoolAsync("manual", autoApprove: false, CancellationToken.None);
         using var channel = GrpcChannel.ForAddress(lab.Coordinators[0].AgentApiAddress);
-        var client = new AgentServiceClient(channel);
+        var client = new AgentService.AgentServiceClient(channel);
         var identity = Identity(2);
         RegisterRequest Request(string credential = "") =>
             new() { Pool = $"{LabEnvironment.Namespace}/manual", RegistrationToken = token, Identity = identity, Credential = credential };
@@ -141,7 +142,7 @@ public sealed class HostIdentityTests
         await using var lab = await LabEnvironment.StartAsync(new LabOptions { Hosts = 1, Timeout = Settle }, NullLoggerFactory.Instance, CancellationToken.None);
         await lab.CreatePoolAsync(CancellationToken.None);
         using var channel = GrpcChannel.ForAddress(lab.Coordinators[0].AgentApiAddress);
-        var client = new AgentServiceClient(channel);
+        var client = new AgentService.AgentServiceClient(channel);
         var identity = Identity(3);
         var first = await client.RegisterAsync(Register(lab.PoolToken!, identity)).ResponseAsync;
         using var call = await OpenStreamAsync(client, first);
@@ -166,7 +167,7 @@ public sealed class HostIdentityTests
         await using var lab = await LabEnvironment.StartAsync(new LabOptions { Hosts = 1, Timeout = Settle }, NullLoggerFactory.Instance, CancellationToken.None);
         await lab.CreatePoolAsync(CancellationToken.None);
         using var channel = GrpcChannel.ForAddress(lab.Coordinators[0].AgentApiAddress);
-        var client = new AgentServiceClient(channel);
+        var client = new AgentService.AgentServiceClient(channel);
         var identity = Identity(4);
         var first = await client.RegisterAsync(Register(lab.PoolToken!, identity)).ResponseAsync;
         using var call = await OpenStreamAsync(client, first);
@@ -188,7 +189,7 @@ public sealed class HostIdentityTests
         await lab.CreatePoolAsync(CancellationToken.None);
         using var channel = GrpcChannel.ForAddress(lab.Coordinators[0].AgentApiAddress);
         var victim = Identity(5);
-        var enrolled = await new AgentServiceClient(channel).RegisterAsync(Register(lab.PoolToken!, victim)).ResponseAsync;
+        var enrolled = await new AgentService.AgentServiceClient(channel).RegisterAsync(Register(lab.PoolToken!, victim)).ResponseAsync;
         var hash = (await HostAsync(lab, enrolled.InventoryName)).Status!.CredentialHash;
         var script = Path.Combine(AppContext.BaseDirectory, "python", "attacker.py");
         // Debian's interpreter, where python3-grpcio is installed (a python3 earlier on PATH may not have it).
@@ -218,9 +219,9 @@ public sealed class HostIdentityTests
     }
 
     /// <summary>A Sync stream past its hello and the coordinator's first answer.</summary>
-    private static async Task<AsyncDuplexStreamingCall<AgentMessage, CoordinatorMessage>> OpenStreamAsync(AgentServiceClient client, RegisterResponse enrolled)
+    private static async Task<AsyncDuplexStreamingCall<AgentMessage, CoordinatorMessage>> OpenStreamAsync(AgentService.AgentServiceClient client, RegisterResponse enrolled)
     {
-        var call = client.Sync(new CallOptions(Headers: Bearer(enrolled.Credential), Deadline: DateTimeOffset.UtcNow.AddSeconds(60)));
+        var call = client.Sync(new CallOptions(headers: Bearer(enrolled.Credential), deadline: DateTime.UtcNow.AddSeconds(60)));
         await call.RequestStream.WriteAsync(new AgentMessage { Hello = new SyncHello { Namespace = enrolled.Namespace, InventoryName = enrolled.InventoryName } });
         Assert.True(await call.ResponseStream.MoveNext(CancellationToken.None));
         return call;

@@ -1,7 +1,7 @@
 using ImmutableInfra.Api.V1Beta1;
 using ImmutableInfra.Coordinator.AgentApi;
 using ImmutableInfra.Coordinator.AgentApi.Registration;
-using ImmutableInfra.Grpc;
+using Grpc.Core;
 using ImmutableInfra.Kubernetes.Objects;
 
 namespace ImmutableInfra.Coordinator.Tests.AgentApi;

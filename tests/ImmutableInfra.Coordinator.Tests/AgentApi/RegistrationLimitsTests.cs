@@ -3,8 +3,9 @@ using System.Net;
 using ImmutableInfra.Api.V1Beta1;
 using ImmutableInfra.Contract.V1;
 using ImmutableInfra.Coordinator.AgentApi;
-using ImmutableInfra.Grpc;
-using ImmutableInfra.Kubernetes.InMemory;
+using Grpc.Core;
+using Grpc.Net.Client;
+using ImmutableInfra.KubeApiServer;
 using ImmutableInfra.Kubernetes.Objects;
 using ImmutableInfra.Lab;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -28,7 +29,7 @@ public sealed class RegistrationLimitsTests(ITestOutputHelper output)
         await using var lab = await LabEnvironment.StartAsync(new LabOptions { Hosts = 1, Timeout = Settle }, NullLoggerFactory.Instance, CancellationToken.None);
         await lab.CreatePoolAsync(CancellationToken.None);
         using var channel = GrpcChannel.ForAddress(lab.Coordinators[0].AgentApiAddress, new GrpcChannelOptions { MaxSendMessageSize = 64 << 20 });
-        var client = new AgentServiceClient(channel);
+        var client = new AgentService.AgentServiceClient(channel);
         var disks = Register(lab.PoolToken!, Identity(10));
         disks.Inventory = new Contract.V1.HostInventory();
         disks.Inventory.Disks.AddRange(Enumerable.Range(0, 10_000).Select(i => new Contract.V1.DiskInfo { Name = $"sd{i}", SizeBytes = 1 << 30 }));
@@ -50,7 +51,7 @@ public sealed class RegistrationLimitsTests(ITestOutputHelper output)
         await using var lab = await LabEnvironment.StartAsync(new LabOptions { Hosts = 1, Timeout = Settle }, NullLoggerFactory.Instance, CancellationToken.None);
         await lab.CreatePoolAsync(CancellationToken.None);
         using var channel = GrpcChannel.ForAddress(lab.Coordinators[0].AgentApiAddress);
-        var client = new AgentServiceClient(channel);
+        var client = new AgentService.AgentServiceClient(channel);
         var missingPool = Register(lab.PoolToken!, Identity(12));
         missingPool.Pool = $"{LabEnvironment.Namespace}/no-such-pool";
 
@@ -81,7 +82,7 @@ public sealed class RegistrationLimitsTests(ITestOutputHelper output)
             },
         });
         using var channel = GrpcChannel.ForAddress(lab.Coordinators[0].AgentApiAddress);
-        var client = new AgentServiceClient(channel);
+        var client = new AgentService.AgentServiceClient(channel);
 
         var response = await client.RegisterAsync(Register(lab.PoolToken!, identity)).ResponseAsync;
 
@@ -118,14 +119,14 @@ public sealed class RegistrationLimitsTests(ITestOutputHelper output)
         await Eventually.TrueAsync(() => Task.FromResult(lab.Coordinators[0].Caches.PoolCache.Get(LabEnvironment.Namespace, LabEnvironment.PoolName) is not null),
             Settle, "the pool in the coordinator's cache", CancellationToken.None);
         using var channel = GrpcChannel.ForAddress(lab.Coordinators[0].AgentApiAddress);
-        var client = new AgentServiceClient(channel);
+        var client = new AgentService.AgentServiceClient(channel);
         var clock = Stopwatch.StartNew();
         var names = new string[count];
         using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(120));
 
         await Parallel.ForAsync(0, count, new ParallelOptions { MaxDegreeOfParallelism = 64, CancellationToken = deadline.Token }, async (i, ct) =>
         {
-            var response = await client.RegisterAsync(Register(token, Identity(100_000 + i)), new CallOptions(Deadline: DateTime.UtcNow.AddSeconds(30), CancellationToken: ct)).ResponseAsync;
+            var response = await client.RegisterAsync(Register(token, Identity(100_000 + i)), new CallOptions(deadline: DateTime.UtcNow.AddSeconds(30), cancellationToken: ct)).ResponseAsync;
             names[i] = response.InventoryName;
         });
 
@@ -154,8 +155,8 @@ public sealed class RegistrationLimitsTests(ITestOutputHelper output)
         var port = lab.Coordinators[0].AgentApiAddress.Port;
         using var attackerChannel = GrpcChannel.ForAddress(new Uri($"http://[::1]:{port}"));
         using var hostChannel = GrpcChannel.ForAddress(new Uri($"http://127.0.0.1:{port}"));
-        var attacker = new AgentServiceClient(attackerChannel);
-        var host = new AgentServiceClient(hostChannel);
+        var attacker = new AgentService.AgentServiceClient(attackerChannel);
+        var host = new AgentService.AgentServiceClient(hostChannel);
         var baseline = await TimeRegistrationAsync(host, lab.PoolToken!, 200);
 
         // 2,000 wrong-token Registers as fast as 32 concurrent calls go (about a second), while the good host registers:
@@ -167,7 +168,7 @@ public sealed class RegistrationLimitsTests(ITestOutputHelper output)
         {
             try
             {
-                await attacker.RegisterAsync(Register("wrong-token", Identity(200_000 + i)), new CallOptions(Deadline: DateTime.UtcNow.AddSeconds(10), CancellationToken: ct)).ResponseAsync;
+                await attacker.RegisterAsync(Register("wrong-token", Identity(200_000 + i)), new CallOptions(deadline: DateTime.UtcNow.AddSeconds(10), cancellationToken: ct)).ResponseAsync;
             }
             catch (RpcException e)
             {
@@ -192,13 +193,13 @@ public sealed class RegistrationLimitsTests(ITestOutputHelper output)
         await using var lab = await LabEnvironment.StartAsync(new LabOptions { Hosts = 1, Timeout = Settle }, NullLoggerFactory.Instance, CancellationToken.None);
         await lab.CreatePoolAsync(CancellationToken.None);
         using var channel = GrpcChannel.ForAddress(lab.Coordinators[0].AgentApiAddress);
-        var client = new AgentServiceClient(channel);
+        var client = new AgentService.AgentServiceClient(channel);
         var enrolled = await client.RegisterAsync(Register(lab.PoolToken!, Identity(14))).ResponseAsync;
         var statusWrites = new ApiAccess(LabEnvironment.CoordinatorToken, "update", InfrastructureResources.MachineInventories.Group, "machineinventories/status", LabEnvironment.Namespace);
         var before = lab.Server.AccessLog.Count(statusWrites);
         var clock = Stopwatch.StartNew();
 
-        using (var call = client.Sync(new CallOptions(Headers: Bearer(enrolled.Credential), Deadline: DateTimeOffset.UtcNow.AddSeconds(60))))
+        using (var call = client.Sync(new CallOptions(headers: Bearer(enrolled.Credential), deadline: DateTime.UtcNow.AddSeconds(60))))
         {
             await call.RequestStream.WriteAsync(new AgentMessage { Hello = new SyncHello { Namespace = enrolled.Namespace, InventoryName = enrolled.InventoryName } });
             Assert.True(await call.ResponseStream.MoveNext(CancellationToken.None));
@@ -222,10 +223,10 @@ public sealed class RegistrationLimitsTests(ITestOutputHelper output)
         Assert.InRange(writes, 1, 10 + (2 * (int)Math.Ceiling(seconds)) + 10);
     }
 
-    private static async Task<TimeSpan> TimeRegistrationAsync(AgentServiceClient client, string token, int index)
+    private static async Task<TimeSpan> TimeRegistrationAsync(AgentService.AgentServiceClient client, string token, int index)
     {
         var clock = Stopwatch.StartNew();
-        await client.RegisterAsync(Register(token, Identity(index)), new CallOptions(Deadline: DateTime.UtcNow.AddSeconds(10))).ResponseAsync;
+        await client.RegisterAsync(Register(token, Identity(index)), new CallOptions(deadline: DateTime.UtcNow.AddSeconds(10))).ResponseAsync;
         return clock.Elapsed;
     }
 }

@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using ImmutableInfra.Kubernetes.InMemory;
+using ImmutableInfra.KubeApiServer;
 using k8s;
 using k8s.Models;
 using Microsoft.Extensions.Logging.Abstractions;

@@ -7,12 +7,12 @@ using ImmutableInfra.Coordinator.Controllers;
 using ImmutableInfra.Coordinator.Hosting;
 using ImmutableInfra.Coordinator.Hosts;
 using ImmutableInfra.Coordinator.Observability;
-using ImmutableInfra.Grpc;
+using Grpc.Core;
 using ImmutableInfra.Kubernetes.Cache;
 using ImmutableInfra.Kubernetes.Client;
 using ImmutableInfra.Kubernetes.Objects;
 using Microsoft.Extensions.Logging;
-using Status = ImmutableInfra.Grpc.Status;
+using Status = Grpc.Core.Status;
 
 namespace ImmutableInfra.Coordinator.AgentApi.Registration;
 

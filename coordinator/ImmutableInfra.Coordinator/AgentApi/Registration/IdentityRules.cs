@@ -1,5 +1,5 @@
 using ImmutableInfra.Api.V1Beta1;
-using ImmutableInfra.Grpc;
+using Grpc.Core;
 
 namespace ImmutableInfra.Coordinator.AgentApi.Registration;
 

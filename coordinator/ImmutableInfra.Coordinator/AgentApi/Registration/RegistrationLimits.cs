@@ -1,7 +1,7 @@
 using System.Text.RegularExpressions;
 using ImmutableInfra.Contract.V1;
-using ImmutableInfra.Grpc;
-using Status = ImmutableInfra.Grpc.Status;
+using Grpc.Core;
+using Status = Grpc.Core.Status;
 
 namespace ImmutableInfra.Coordinator.AgentApi.Registration;
 
