@@ -25,7 +25,7 @@ internal sealed class CoordinatorUnderTest : IAsyncDisposable
 
     public string PoolToken => Lab.PoolToken!;
 
-    public static async Task<CoordinatorUnderTest> StartAsync(AgentApiLimits? limits = null, CertificateFiles? tls = null)
+    public static async Task<CoordinatorUnderTest> StartAsync(AgentApiLimits? limits = null, string? tlsCertificateFile = null, string? tlsKeyFile = null)
     {
         var lab = await LabEnvironment.StartAsync(new LabOptions { Hosts = 0, Coordinators = 0 }, NullLoggerFactory.Instance, CancellationToken.None);
         try
@@ -36,9 +36,9 @@ internal sealed class CoordinatorUnderTest : IAsyncDisposable
                 ReplicaId = "agentapi-test",
                 AgentApiEndpoint = new IPEndPoint(IPAddress.Loopback, 0),
                 HttpEndpoint = new IPEndPoint(IPAddress.Loopback, 0),
-                Insecure = tls is null,
-                TlsCertificateFile = tls?.ServerCertificate,
-                TlsPrivateKeyFile = tls?.ServerKey,
+                Insecure = tlsCertificateFile is null,
+                TlsCertificateFile = tlsCertificateFile,
+                TlsPrivateKeyFile = tlsKeyFile,
                 LeaderElect = false,
                 RegistrationsPerSecond = 1000,
                 RegistrationBurst = 2000,
