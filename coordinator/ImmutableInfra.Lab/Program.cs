@@ -4,16 +4,18 @@ using Microsoft.Extensions.Logging;
 
 const string Usage = """
     usage: immutableinfra-lab [--hosts N] [--control-planes N] [--workers N] [--coordinators N] [--timeout SECONDS] [--no-teardown]
-                              [--keep [--api-port PORT] [--kubeconfig PATH]] [--verbose]
+                              [--keep [--api-port PORT] [--kubeconfig PATH] [--dashboard-port PORT]] [--verbose]
     Starts an in-memory API server, coordinator replicas and N simulated hosts running the real agent,
     creates a cluster like Cluster API would, and exits 0 once every machine is provisioned (and, unless
     --no-teardown, every host is reset and Available again). --keep (or the first word "serve") keeps the
     cluster and stays up for kubectl until Ctrl-C or SIGTERM: it writes a kubeconfig (default
-    $TMPDIR/immutableinfra-lab/kubeconfig) for the API server on https://127.0.0.1:PORT (default 6443).
+    $TMPDIR/immutableinfra-lab/kubeconfig) for the API server on https://127.0.0.1:PORT (default 6443), and
+    serves the dashboard from the start, so the cluster can be watched coming up (http://127.0.0.1:8765/).
     """;
 
 var options = new LabOptions();
 var verbose = false;
+var dashboardPort = 8765;
 try
 {
     for (var i = 0; i < args.Length; i++)
@@ -31,6 +33,7 @@ try
             "--no-teardown" => options with { Teardown = false },
             "--keep" or "serve" => options with { Keep = true, Teardown = false },
             "--api-port" => options with { ApiPort = Next() },
+            "--dashboard-port" => SetDashboardPort(options, Next()),
             "--kubeconfig" => options with { KubeconfigPath = i + 1 < args.Length ? args[++i] : throw new ArgumentException("--kubeconfig needs a path") },
             "--verbose" => SetVerbose(options),
             "-h" or "--help" => throw new OperationCanceledException(),
@@ -67,6 +70,8 @@ using var terminate = System.Runtime.InteropServices.PosixSignalRegistration.Cre
 });
 await Console.Out.WriteLineAsync($"lab: {options.Hosts} hosts, {options.ControlPlanes} control planes + {options.Workers} workers, {options.Coordinators} coordinator replica(s)");
 await using var lab = await LabEnvironment.StartAsync(options, loggers, stop.Token);
+// A kept lab serves the dashboard before the run, so a newcomer can watch the cluster come up.
+await using var dashboard = options.Keep ? await LabDashboard.StartAsync(lab, dashboardPort, Console.Out, stop.Token) : null;
 try
 {
     var result = await new LabRun(lab, Console.Out).RunAsync(stop.Token);
@@ -91,5 +96,11 @@ catch (OperationCanceledException) when (stop.IsCancellationRequested)
 LabOptions SetVerbose(LabOptions current)
 {
     verbose = true;
+    return current;
+}
+
+LabOptions SetDashboardPort(LabOptions current, int port)
+{
+    dashboardPort = port is > 0 and < 65536 ? port : throw new ArgumentException($"--dashboard-port {port} is not a TCP port");
     return current;
 }

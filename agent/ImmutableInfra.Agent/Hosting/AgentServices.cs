@@ -1,3 +1,4 @@
+using Grpc.Net.Client;
 using ImmutableInfra.Agent.Bootstrap;
 using ImmutableInfra.Agent.Configuration;
 using ImmutableInfra.Agent.Coordination;
@@ -47,8 +48,9 @@ internal static class AgentServices
 
         services.AddSingleton<AgentStatus>();
         services.AddSingleton<LinkStatus>();
-        services.AddSingleton(sp => CoordinatorChannelFactory.Create(options, coordination));
-        services.AddSingleton<AgentService.AgentServiceClient>();
+        services.AddSingleton(_ => CoordinatorChannelFactory.Create(options, coordination));
+        // The generated client has several constructors (channel, call invoker, configuration), so DI is told which.
+        services.AddSingleton(sp => new AgentService.AgentServiceClient(sp.GetRequiredService<GrpcChannel>()));
         services.AddSingleton(sp => new ObservedStateTracker(sp.GetRequiredService<ConvergedStateStore>().Load()));
         services.AddSingleton(sp => new ReconnectBackoff(
             coordination.ReconnectBackoffMin, coordination.ReconnectBackoffMax, sp.GetRequiredService<Func<double>>(), sp.GetRequiredService<TimeProvider>()));
