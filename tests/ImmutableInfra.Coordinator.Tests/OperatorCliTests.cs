@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text.Json.Nodes;
 using ImmutableInfra.Api.V1Beta1;
 using ImmutableInfra.Coordinator.Cli;
+using ImmutableInfra.Kubernetes.Client;
 using ImmutableInfra.Lab;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -88,8 +89,21 @@ public sealed class OperatorCliTests : IAsyncLifetime
         Assert.Matches($@"(?m)^{name}\s.*\sdenied\s+-\s*$", (await RunAsync("hosts", "list")).Output);
 
         // A re-key request waiting for an operator shows in WAITING, and approve answers it too.
-        denied.Status!.RekeyRequest = new RekeyRequest { RequestedAt = DateTimeOffset.UtcNow, Source = "198.18.0.7", Reason = "host is claimed; re-keying it needs an operator" };
-        await hosts.UpdateStatusAsync(denied);
+        // The coordinator writes the host too (the denied host's stream ends): write on the latest version.
+        for (var attempt = 0; ; attempt++)
+        {
+            var latest = await hosts.GetAsync(LabEnvironment.Namespace, name);
+            latest.Status!.RekeyRequest = new RekeyRequest { RequestedAt = DateTimeOffset.UtcNow, Source = "198.18.0.7", Reason = "host is claimed; re-keying it needs an operator" };
+            try
+            {
+                await hosts.UpdateStatusAsync(latest);
+                break;
+            }
+            catch (KubeConflictException) when (attempt < 10)
+            {
+            }
+        }
+
         Assert.Matches($@"(?m)^{name}\s.*\sdenied\s+rekey from 198\.18\.0\.7 \S+ ago: host is claimed\s*$", (await RunAsync("hosts", "list")).Output);
         Assert.Equal(0, (await RunAsync("hosts", "approve", name)).Exit);
         var approved = await hosts.GetAsync(LabEnvironment.Namespace, name);

@@ -48,7 +48,7 @@ internal static class Objects
                 new JsonObject { ["name"] = "nvme0n1", ["byIDPath"] = $"/dev/disk/by-id/nvme-{name}-0", ["sizeBytes"] = 1_920_383_410_176L, ["transport"] = "nvme", ["holdsOS"] = true },
                 new JsonObject { ["name"] = "sda", ["byIDPath"] = $"/dev/disk/by-id/ata-{name}-1", ["sizeBytes"] = 8_001_563_222_016L, ["transport"] = "sata", ["rotational"] = true }),
         },
-        ["conditions"] = new JsonArray(new JsonObject { ["type"] = "Ready", ["status"] = state == "Failed" ? "False" : "True", ["reason"] = state == "Failed" ? "BootstrapFailed" : "AgentConnected" }),
+        ["conditions"] = new JsonArray(new JsonObject { ["type"] = "Ready", ["status"] = state == "Failed" ? "False" : "True", ["reason"] = state == "Failed" ? "BootstrapFailed" : "AgentConnected", ["lastTransitionTime"] = "2026-12-01T00:00:00Z" }),
     };
 
     public static JsonObject Cluster(string name, object vrid) => new()
@@ -80,7 +80,7 @@ internal static class Objects
         {
             ["phase"] = phase,
             ["hostRef"] = new JsonObject { ["name"] = host },
-            ["conditions"] = new JsonArray(new JsonObject { ["type"] = "Ready", ["status"] = phase == "Provisioned" ? "True" : "False", ["reason"] = phase == "Provisioned" ? "Provisioned" : "WaitingForBootstrap" }),
+            ["conditions"] = new JsonArray(new JsonObject { ["type"] = "Ready", ["status"] = phase == "Provisioned" ? "True" : "False", ["reason"] = phase == "Provisioned" ? "Provisioned" : "WaitingForBootstrap", ["lastTransitionTime"] = "2026-12-01T00:00:00Z" }),
         },
     };
 
@@ -89,7 +89,7 @@ internal static class Objects
     {
         status["claim"] = new JsonObject
         {
-            ["machineRef"] = new JsonObject { ["namespace"] = Ns, ["name"] = machine },
+            ["machineRef"] = new JsonObject { ["namespace"] = Ns, ["name"] = machine, ["uid"] = "uid-" + machine },
             ["cluster"] = $"{Ns}/{cluster}",
             ["controlPlane"] = true,
         };
